@@ -1,0 +1,5 @@
+"""``python -m arcticroute``: see `arcticroute.cli`."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,247 @@
+"""Command line: ``python -m arcticroute network|vehicles|plan ...``.
+
+Exit codes: 0 success, 1 no feasible route (with the reason), 2 bad input (one-line error,
+never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ._errors import ArcticRouteError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_NO_ROUTE = 1
+EXIT_BAD_INPUT = 2
+
+
+class _UsageError(ArcticRouteError):
+    """Bad command-line input."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own errors: one line, exit 2
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"--date {text!r} is not a date; expected YYYY-MM-DD, e.g. 2027-03-10"
+        raise _UsageError(msg) from None
+
+
+def _write_output(text: str, output: Path | None, *, force: bool) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    if output.exists() and not force:
+        msg = f"{output} already exists; pass --force to overwrite it"
+        raise _UsageError(msg)
+    if not output.parent.exists():
+        msg = f"cannot write {output}: folder {output.parent} does not exist"
+        raise _UsageError(msg)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as err:
+        msg = f"cannot write {output}: {err.strerror}"
+        raise _UsageError(msg) from err
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _cmd_network(args: argparse.Namespace) -> int:
+    from .geojson import network_to_geojson
+    from .network import filter_network, load_network
+
+    graph = load_network(args.network)
+    day = _parse_date(args.date) if args.date else None
+    shown = filter_network(graph, date=day, include_closed=day is None) if day else graph
+    if args.format == "geojson":
+        text = json.dumps(network_to_geojson(shown), ensure_ascii=False, indent=1)
+    elif args.format == "json":
+        text = json.dumps(_network_json(shown), ensure_ascii=False, indent=1)
+    else:
+        text = _network_table(graph, shown, day)
+    _write_output(text, args.output, force=args.force)
+    return EXIT_OK
+
+
+def _network_json(graph: Any) -> dict[str, Any]:
+    nodes = []
+    for node, data in graph.nodes(data=True):
+        nodes.append(
+            {
+                "id": node,
+                **{k: v for k, v in data.items() if k != "aliases"},
+                "aliases": list(data.get("aliases", ())),
+            }
+        )
+    links = []
+    for u, v, data in graph.edges(data=True):
+        season = data.get("season")
+        links.append(
+            {
+                "from": u,
+                "to": v,
+                **{k: v2 for k, v2 in data.items() if k not in ("geometry", "season")},
+                "season": season.to_dict() if season else None,
+                "rest_stops_km": list(data.get("rest_stops_km", ())),
+                "geometry": [list(c) for c in data["geometry"].coords],
+            }
+        )
+    return {"network": dict(graph.graph), "nodes": nodes, "links": links}
+
+
+def _network_table(graph: Any, shown: Any, day: dt.date | None) -> str:
+    node_rows = []
+    for node, data in graph.nodes(data=True):
+        depot = data.get("depot_confidence") or "-"
+        if data.get("depot") and data.get("fuel_stock_l") is not None:
+            depot += f" ({data['fuel_stock_l']:.0f} L)"
+        node_rows.append(
+            [
+                node,
+                f"{data['lat']:.3f}",
+                f"{data['lon']:.3f}",
+                data.get("population", ""),
+                "yes" if data["shelter"] else "no",
+                depot,
+            ]
+        )
+    link_rows = []
+    for u, v, data in shown.edges(data=True):
+        season = data.get("season")
+        flags = []
+        if data["assumed"]:
+            flags.append("assumed route")
+        if data["length_source"] != "sourced":
+            flags.append(f"length {data['length_source']}")
+        if data["status"] != "open":
+            flags.append(data["status"])
+        link_rows.append(
+            [
+                f"{u} - {v}",
+                data["terrain"],
+                f"{data['length_km']:.0f}",
+                str(season) if season else "all year",
+                ", ".join(flags) or "sourced",
+            ]
+        )
+    title = f"open on {day.isoformat()}" if day else "all links"
+    return "\n".join(
+        [
+            f"{graph.graph.get('name', 'network')}: {graph.number_of_nodes()} places, "
+            f"{shown.number_of_edges()} links ({title})",
+            "",
+            _table(["place", "lat", "lon", "people", "shelter", "fuel depot"], node_rows),
+            "",
+            _table(["link", "terrain", "km", "season", "provenance"], link_rows),
+        ]
+    )
+
+
+def _cmd_vehicles(args: argparse.Namespace) -> int:
+    from .vehicles import get_vehicle, vehicle_catalogue
+
+    vehicles = [get_vehicle(args.vehicle)] if args.vehicle else list(vehicle_catalogue().values())
+    if args.format == "json":
+        text = json.dumps([_vehicle_json(v) for v in vehicles], ensure_ascii=False, indent=1)
+    else:
+        rows = [
+            [
+                v.id,
+                f"{v.capacity_l:.0f}",
+                f"{v.reserve:.0%}",
+                f"{v.gross_mass_kg / 1000:.1f}",
+                f"{max(v.range_km(t) for t in v.speed_kmh):.0f}",
+                " ".join(f"{t}:{s:g}" for t, s in v.speed_kmh.items()),
+            ]
+            for v in vehicles
+        ]
+        text = _table(["id", "fuel L", "reserve", "t", "best range km", "speed km/h"], rows)
+        if args.vehicle:
+            text = f"{vehicles[0].name}\nsource: {vehicles[0].source}\n\n{text}"
+    _write_output(text, args.output, force=args.force)
+    return EXIT_OK
+
+
+def _vehicle_json(vehicle: Any) -> dict[str, Any]:
+    return {
+        "id": vehicle.id,
+        "name": vehicle.name,
+        "tank_l": vehicle.tank_l,
+        "carried_fuel_l": vehicle.carried_fuel_l,
+        "reserve": vehicle.reserve,
+        "gross_mass_kg": vehicle.gross_mass_kg,
+        "open_cab": vehicle.open_cab,
+        "refuel_min": vehicle.refuel_min,
+        "max_drive_h_per_day": vehicle.max_drive_h_per_day,
+        "maintained_only": vehicle.maintained_only,
+        "speed_kmh": dict(vehicle.speed_kmh),
+        "fuel_l_per_100km": dict(vehicle.fuel_l_per_100km),
+        "limits": {
+            "min_temp_c": vehicle.limits.min_temp_c,
+            "max_wind_ms": vehicle.limits.max_wind_ms,
+            "min_visibility_km": vehicle.limits.min_visibility_km,
+        },
+        "source": vehicle.source,
+    }
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m arcticroute", description="Plan winter journeys in Chukotka.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    network = commands.add_parser("network", help="list the places and links of a network")
+    network.add_argument("--network", default="chukotka", help="chukotka or a GeoJSON file")
+    network.add_argument("--date", help="show only links open on this day (YYYY-MM-DD)")
+    network.add_argument("--format", choices=("table", "json", "geojson"), default="table")
+    network.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    network.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    network.set_defaults(run=_cmd_network)
+
+    vehicles = commands.add_parser("vehicles", help="list the vehicle catalogue")
+    vehicles.add_argument("vehicle", nargs="?", help="one catalogue id or a .toml file")
+    vehicles.add_argument("--format", choices=("table", "json"), default="table")
+    vehicles.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    vehicles.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    vehicles.set_defaults(run=_cmd_vehicles)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Parameters
+    ----------
+    argv
+        Arguments without the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        0 success, 1 no feasible route, 2 bad input.
+    """
+    args = _build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except (ArcticRouteError, FileNotFoundError, FileExistsError, IsADirectoryError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,366 @@
+"""Compile (network, vehicle, date) into the solver's flat arrays.
+
+The user-facing network is a networkx graph; the solver never walks it. `compile_network`
+turns it once into a `CompiledNetwork`: a `solver.CompiledGraph` (CSR arcs with calm hours,
+litres and exposure per arc, node flags) plus the tables that map solver indices back to
+places and links, and the reason each excluded link is unusable (for explanations).
+
+Exposure weight per arc (``arc_risk``, used by the least-risk objective): terrain weight
+(road 0.5, winter road 0.75, trail 1.0, tundra / river ice / lake ice 1.25, sea ice 1.5)
+x 1.25 on an assumed route x 1.5 for an open cab. Risk of a plan = sum over legs of
+hours driven x that weight x the weather's risk factor (1 in ordinary weather), i.e.
+"weighted hours exposed in the open".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from .geodesy import to_planar_km
+from .network import ICE_TERRAINS, validate_network
+from .physics import GOLD_A_KG_PER_CM2, default_ice_thickness_cm, gold_required_thickness_cm
+from .solver import CompiledGraph
+from .vehicles import Vehicle
+
+__all__ = ["TERRAIN_RISK", "CompiledNetwork", "LinkRef", "compile_network"]
+
+TERRAIN_RISK: Mapping[str, float] = {
+    "road": 0.5,
+    "winter_road": 0.75,
+    "trail": 1.0,
+    "tundra": 1.25,
+    "river_ice": 1.25,
+    "lake_ice": 1.25,
+    "sea_ice": 1.5,
+}
+"""Exposure weight per hour driven, by terrain (dimensionless, design choice)."""
+
+ASSUMED_RISK = 1.25
+OPEN_CAB_RISK = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """One user link as the compiled graph knows it.
+
+    Attributes
+    ----------
+    u, v, key
+        The networkx edge (drawn from ``u`` to ``v``).
+    usable : bool
+        Whether the vehicle may use it on the compiled date.
+    reason : str
+        Why it is unusable ("" when usable), in words a planner acts on.
+    """
+
+    u: str
+    v: str
+    key: Any
+    usable: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledNetwork:
+    """A network compiled for one vehicle and date.
+
+    Attributes
+    ----------
+    graph : CompiledGraph
+        The solver's arrays.
+    node_ids : tuple of str
+        Node index -> place id; rest points on links get ids like ``"Pevek-Bilibino km 169"``.
+    node_index : Mapping[str, int]
+        Place id -> node index.
+    links : tuple of LinkRef
+        Link index (``graph.arc_link``) -> the user link and whether it is usable.
+    arc_from_km, arc_to_km : ndarray of float64
+        Where each arc starts and ends along its link, km from the link's ``u`` end (an arc
+        that runs ``v`` -> ``u`` has from > to).
+    vehicle : Vehicle
+        The profile compiled for.
+    date : datetime.date
+        The local date compiled for (seasons, ice).
+    """
+
+    graph: CompiledGraph
+    node_ids: tuple[str, ...]
+    node_index: Mapping[str, int]
+    links: tuple[LinkRef, ...]
+    arc_from_km: np.ndarray
+    arc_to_km: np.ndarray
+    network: nx.MultiDiGraph
+    vehicle: Vehicle
+    date: dt.date
+
+    def link_data(self, link: int) -> Mapping[str, Any]:
+        """Attributes of user link ``link``.
+
+        Parameters
+        ----------
+        link
+            Link index.
+
+        Returns
+        -------
+        Mapping
+            The networkx edge data.
+        """
+        ref = self.links[link]
+        data: Mapping[str, Any] = self.network.edges[ref.u, ref.v, ref.key]
+        return data
+
+
+def link_unusable_reason(data: Mapping[str, Any], vehicle: Vehicle, day: dt.date) -> str:
+    """Why a vehicle cannot use a link on a day, or "" if it can.
+
+    Parameters
+    ----------
+    data
+        Link attributes.
+    vehicle
+        The vehicle.
+    day
+        Local calendar date.
+
+    Returns
+    -------
+    str
+        A reason a planner acts on, e.g. "sea ice 30 cm < 47 cm needed for 6.5 t".
+    """
+    terrain = data["terrain"]
+    if data["status"] != "open":
+        return f"status {data['status']} (not open to traffic)"
+    if terrain not in vehicle.speed_kmh:
+        return f"{vehicle.id} cannot travel on {terrain.replace('_', ' ')}"
+    if vehicle.maintained_only and not data["maintained"]:
+        return f"{vehicle.id} keeps to maintained winter roads and official ice crossings"
+    season = data.get("season")
+    if season is not None and not season.contains(day):
+        return f"closed for the season on {day.isoformat()} (open {season})"
+    if terrain in ICE_TERRAINS:
+        measured = data.get("ice_thickness_cm")
+        thickness = measured if measured is not None else default_ice_thickness_cm(terrain, day)
+        needed = gold_required_thickness_cm(vehicle.gross_mass_kg, GOLD_A_KG_PER_CM2[terrain])
+        if thickness < needed:
+            kind = "measured" if measured is not None else "seasonal default"
+            return (
+                f"{terrain.replace('_', ' ')} {thickness:.0f} cm ({kind}) < {needed:.0f} cm "
+                f"needed for {vehicle.gross_mass_kg / 1000:.1f} t"
+            )
+    return ""
+
+
+def compile_network(
+    network: nx.MultiDiGraph,
+    vehicle: Vehicle,
+    *,
+    date: dt.date,
+    confirmed_depots_only: bool = False,
+    exclude_assumed_links: bool = False,
+    avoid_nodes: Iterable[str] = (),
+    avoid_links: Iterable[tuple[str, str]] = (),
+) -> CompiledNetwork:
+    """Turn a network and a vehicle into solver arrays for one date.
+
+    Parameters
+    ----------
+    network
+        The network (validated here).
+    vehicle
+        The vehicle profile.
+    date
+        Local calendar date of the trip (seasons and ice thickness).
+    confirmed_depots_only
+        Treat ``likely`` depots as no depot.
+    exclude_assumed_links
+        Drop links whose route is an assumption.
+    avoid_nodes
+        Place ids not to pass through.
+    avoid_links
+        (place, place) pairs whose links are not to be used, either direction.
+
+    Returns
+    -------
+    CompiledNetwork
+
+    Notes
+    -----
+    Results are cached per (network object, its content, vehicle, date and options); a
+    network edited in place is recompiled because the cache key includes a fingerprint
+    of its attributes.
+    """
+    avoided_nodes = frozenset(avoid_nodes)
+    avoided_links = frozenset(frozenset(p) for p in avoid_links)
+    key = (
+        _fingerprint(network),
+        vehicle,
+        date,
+        confirmed_depots_only,
+        exclude_assumed_links,
+        avoided_nodes,
+        avoided_links,
+    )
+    per_graph = _CACHE.setdefault(network, {})
+    if key not in per_graph:
+        if len(per_graph) > 32:
+            per_graph.clear()
+        validate_network(network)
+        per_graph[key] = _compile(
+            network,
+            vehicle,
+            date,
+            confirmed_depots_only=confirmed_depots_only,
+            exclude_assumed_links=exclude_assumed_links,
+            avoided_nodes=avoided_nodes,
+            avoided_links=avoided_links,
+        )
+    return per_graph[key]
+
+
+_CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[Any, CompiledNetwork]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _fingerprint(network: nx.MultiDiGraph) -> int:
+    nodes = tuple((n, tuple(sorted(map(repr, d.items())))) for n, d in network.nodes(data=True))
+    edges = tuple(
+        (u, v, k, tuple(sorted(map(repr, d.items()))))
+        for u, v, k, d in network.edges(keys=True, data=True)
+    )
+    return hash((nodes, edges))
+
+
+def _compile(
+    network: nx.MultiDiGraph,
+    vehicle: Vehicle,
+    day: dt.date,
+    *,
+    confirmed_depots_only: bool,
+    exclude_assumed_links: bool,
+    avoided_nodes: frozenset[str],
+    avoided_links: frozenset[frozenset[str]],
+) -> CompiledNetwork:
+    node_ids: list[str] = list(network.nodes)
+    index = {n: i for i, n in enumerate(node_ids)}
+    lons = [network.nodes[n]["lon"] for n in node_ids]
+    lats = [network.nodes[n]["lat"] for n in node_ids]
+    shelter = [bool(network.nodes[n]["shelter"]) for n in node_ids]
+    depot = []
+    stock = []
+    for n in node_ids:
+        data = network.nodes[n]
+        is_depot = bool(data["depot"]) and not (
+            confirmed_depots_only and data["depot_confidence"] != "confirmed"
+        )
+        depot.append(is_depot)
+        limit = data.get("fuel_stock_l")
+        stock.append((math.inf if limit is None else float(limit)) if is_depot else 0.0)
+
+    tails: list[int] = []
+    heads: list[int] = []
+    km: list[float] = []
+    hours: list[float] = []
+    litres: list[float] = []
+    risk: list[float] = []
+    arc_link: list[int] = []
+    from_km: list[float] = []
+    to_km: list[float] = []
+    links: list[LinkRef] = []
+    for link_index, (u, v, key, data) in enumerate(network.edges(keys=True, data=True)):
+        link = int(link_index)
+        reason = link_unusable_reason(data, vehicle, day)
+        if not reason and exclude_assumed_links and data["assumed"]:
+            reason = "route is an assumption (excluded by request)"
+        if not reason and (u in avoided_nodes or v in avoided_nodes):
+            reason = f"avoids {u if u in avoided_nodes else v} (by request)"
+        if not reason and frozenset((u, v)) in avoided_links:
+            reason = "avoided (by request)"
+        links.append(LinkRef(u, v, key, not reason, reason))
+        if reason:
+            continue
+        length = float(data["length_km"])
+        terrain = data["terrain"]
+        speed = vehicle.speed_kmh[terrain]
+        burn = vehicle.fuel_l_per_100km[terrain] / 100.0
+        weight = TERRAIN_RISK[terrain] * (ASSUMED_RISK if data["assumed"] else 1.0)
+        weight *= OPEN_CAB_RISK if vehicle.open_cab else 1.0
+        # Heated rest points split the link into sub-arcs through virtual shelter nodes.
+        cuts = [0.0, *sorted(data.get("rest_stops_km", ())), length]
+        chain = [index[u]]
+        geometry = data["geometry"]
+        for stop in cuts[1:-1]:
+            name = f"{data.get('id') or f'{u}-{v}'} km {stop:g}"
+            point = geometry.interpolate(stop / length, normalized=True)
+            index[name] = len(node_ids)
+            node_ids.append(name)
+            lons.append(float(point.x))
+            lats.append(float(point.y))
+            shelter.append(True)
+            depot.append(False)
+            stock.append(0.0)
+            chain.append(index[name])
+        chain.append(index[v])
+        directions = [(0, 1)] if data["oneway"] else [(0, 1), (1, 0)]
+        for a, b in zip(range(len(chain) - 1), range(1, len(chain)), strict=True):
+            part = cuts[b] - cuts[a]
+            for forward, _ in directions:
+                tail, head = (chain[a], chain[b]) if forward == 0 else (chain[b], chain[a])
+                start, end = (cuts[a], cuts[b]) if forward == 0 else (cuts[b], cuts[a])
+                tails.append(tail)
+                heads.append(head)
+                km.append(part)
+                hours.append(part / speed)
+                litres.append(part * burn)
+                risk.append(weight)
+                arc_link.append(link)
+                from_km.append(start)
+                to_km.append(end)
+
+    n_nodes = len(node_ids)
+    tail_arr = np.asarray(tails, dtype=np.int64)
+    # Stable sort by tail keeps the link order inside each row: deterministic plans.
+    order = np.argsort(tail_arr, kind="stable")
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tail_arr, minlength=n_nodes), out=indptr[1:])
+    x_km, y_km = to_planar_km(lons, lats)
+
+    def arr(values: list[float]) -> np.ndarray:
+        return np.ascontiguousarray(np.asarray(values, dtype=np.float64)[order])
+
+    graph = CompiledGraph(
+        indptr=indptr,
+        head=np.ascontiguousarray(np.asarray(heads, dtype=np.int64)[order]),
+        arc_km=arr(km),
+        arc_hours=arr(hours),
+        arc_litres=arr(litres),
+        arc_risk=arr(risk),
+        arc_cell=np.zeros(len(tails), dtype=np.int64),
+        arc_link=np.ascontiguousarray(np.asarray(arc_link, dtype=np.int64)[order]),
+        node_shelter=np.asarray(shelter, dtype=np.bool_),
+        node_depot=np.asarray(depot, dtype=np.bool_),
+        node_stock_l=np.asarray(stock, dtype=np.float64),
+        node_cell=np.zeros(n_nodes, dtype=np.int64),
+        node_x_km=np.ascontiguousarray(x_km),
+        node_y_km=np.ascontiguousarray(y_km),
+    )
+    return CompiledNetwork(
+        graph=graph,
+        node_ids=tuple(node_ids),
+        node_index=dict(index),
+        links=tuple(links),
+        arc_from_km=arr(from_km),
+        arc_to_km=arr(to_km),
+        network=network,
+        vehicle=vehicle,
+        date=day,
+    )
