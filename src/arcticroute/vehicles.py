@@ -156,6 +156,25 @@ class Vehicle:
         object.__setattr__(self, "speed_kmh", MappingProxyType(dict(self.speed_kmh)))
         object.__setattr__(self, "fuel_l_per_100km", MappingProxyType(dict(self.fuel_l_per_100km)))
 
+    def __hash__(self) -> int:
+        # The terrain tables are mapping proxies; hash their items so profiles can key caches.
+        return hash(
+            (
+                self.id,
+                tuple(sorted(self.speed_kmh.items())),
+                tuple(sorted(self.fuel_l_per_100km.items())),
+                self.tank_l,
+                self.carried_fuel_l,
+                self.reserve,
+                self.gross_mass_kg,
+                self.open_cab,
+                self.refuel_min,
+                self.max_drive_h_per_day,
+                self.maintained_only,
+                self.limits,
+            )
+        )
+
     @property
     def capacity_l(self) -> float:
         """Fuel when full, tank plus carried, litres."""
