@@ -204,6 +204,35 @@ def _vehicle_json(vehicle: Any) -> dict[str, Any]:
     }
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from .planning import plan
+
+    itinerary = plan(
+        args.network,
+        args.origin,
+        args.destination,
+        args.vehicle,
+        depart=args.depart,
+        weather=args.weather,
+        objective=args.objective,
+        via=args.via or (),
+        fuel_start_l=args.fuel_start,
+        reserve=args.reserve,
+        max_drive_h=args.max_drive_hours,
+        deadline=args.deadline,
+        confirmed_depots_only=args.confirmed_depots_only,
+        no_assumed_links=args.no_assumed_links,
+        avoid=args.avoid or (),
+    )
+    text = itinerary.to_json() if args.format == "json" else itinerary.to_table()
+    _write_output(text, args.output, force=args.force)
+    if not itinerary.feasible:
+        if args.output is not None or args.format != "table":
+            print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
+        return EXIT_NO_ROUTE
+    return EXIT_OK
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m arcticroute", description="Plan winter journeys in Chukotka.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -215,6 +244,34 @@ def _build_parser() -> argparse.ArgumentParser:
     network.add_argument("--output", type=Path, help="write to this file instead of stdout")
     network.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     network.set_defaults(run=_cmd_network)
+
+    plan = commands.add_parser("plan", help="plan a trip")
+    trip = plan.add_argument_group("trip")
+    trip.add_argument("--from", dest="origin", required=True, help="start place")
+    trip.add_argument("--to", dest="destination", required=True, help="destination place")
+    trip.add_argument("--vehicle", required=True, help="catalogue id or a .toml file")
+    trip.add_argument("--via", action="append", metavar="PLACE", help="pass through (repeat)")
+    trip.add_argument(
+        "--depart", help="YYYY-MM-DDTHH:MM; no offset = Chukotka time; default next 08:00"
+    )
+    trip.add_argument("--deadline", help="latest acceptable arrival, same form as --depart")
+    trip.add_argument("--network", default="chukotka", help="chukotka or a GeoJSON file")
+    trip.add_argument("--weather", default=None, help="calm (default)")
+    trip.add_argument("--objective", choices=("time", "fuel", "risk"), default="time")
+    rules = plan.add_argument_group("vehicle and safety rules")
+    rules.add_argument("--reserve", type=float, help="fuel reserve fraction, e.g. 0.3")
+    rules.add_argument("--fuel-start", type=float, metavar="L", help="litres at departure")
+    rules.add_argument("--max-drive-hours", type=float, metavar="H", help="per 24 h")
+    rules.add_argument("--confirmed-depots-only", action="store_true")
+    rules.add_argument("--no-assumed-links", action="store_true")
+    rules.add_argument(
+        "--avoid", action="append", metavar="PLACE|PLACE-PLACE", help="repeat as needed"
+    )
+    out = plan.add_argument_group("output")
+    out.add_argument("--format", choices=("table", "json"), default="table")
+    out.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    out.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    plan.set_defaults(run=_cmd_plan)
 
     vehicles = commands.add_parser("vehicles", help="list the vehicle catalogue")
     vehicles.add_argument("vehicle", nargs="?", help="one catalogue id or a .toml file")

@@ -7,16 +7,55 @@ adds time-dependent passability and factors per weather cell and time step. The 
 
 Time inside the solver is float64 hours since an epoch the caller chooses (usually the
 departure time).
+
+`solve()` is the exact low-level query: one origin, one target, optional via points, fuel
+with refuelling at depots, crew duty, weather windows and a deadline. It returns raw plans in
+node and arc indices (`RawPlan`, `Step`); mapping them to place names is the caller's job.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["CompiledGraph", "WeatherTable"]
+from arcticroute import _kernels as K
+from arcticroute._errors import UnknownPlaceError, VehicleError, WeatherError
+
+__all__ = [
+    "Binding",
+    "CompiledGraph",
+    "Objective",
+    "RawPlan",
+    "SolveResult",
+    "Step",
+    "StepKind",
+    "WaitCause",
+    "WeatherTable",
+    "solve",
+]
+
+Objective = Literal["time", "fuel", "risk", "pareto"]
+"""What `solve` optimises: earliest arrival, least litres burnt, least risk, or all three."""
+
+Binding = Literal["none", "unreachable", "range", "weather", "duty", "deadline"]
+"""The constraint that makes a query infeasible (``"none"`` when it is feasible)."""
+
+StepKind = Literal["drive", "wait", "refuel", "rest"]
+"""What the vehicle does during one `Step`."""
+
+WaitCause = Literal["", "weather", "rest", "cheaper"]
+"""Why a ``"wait"`` step happens: the next arc is closed (``"weather"``), the crew needs the
+stop to reset its duty clock (``"rest"``), or leaving later burns less fuel, carries less
+risk or drives faster (``"cheaper"``). Empty for other steps."""
+
+TOL = 1e-9
+"""Tolerance used in every comparison of litres, hours and risk inside the solver."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -119,3 +158,1011 @@ class WeatherTable:
     def n_steps(self) -> int:
         """Number of time steps."""
         return int(self.open.shape[1])
+
+
+# ------------------------------------------------------------------------------------------
+# Results
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a raw plan.
+
+    Attributes
+    ----------
+    kind : {"drive", "wait", "refuel", "rest"}
+        What the vehicle does.
+    node : int
+        Node where the step starts (for a drive, the tail of `arc`).
+    arc : int
+        Arc driven, -1 for stationary steps.
+    start_h, end_h : float
+        Start and end of the step, hours since the solver epoch.
+    fuel_before_l, fuel_after_l : float
+        Litres in the tank before and after the step.
+    risk : float
+        Risk accumulated during the step (hours driven x arc risk x risk factor; 0 when
+        standing still).
+    cause : {"", "weather", "rest", "cheaper"}
+        For a wait, why it happens (see `WaitCause`); empty otherwise.
+    """
+
+    kind: StepKind
+    node: int
+    arc: int
+    start_h: float
+    end_h: float
+    fuel_before_l: float
+    fuel_after_l: float
+    risk: float
+    cause: WaitCause = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RawPlan:
+    """A complete plan in node and arc indices.
+
+    Attributes
+    ----------
+    steps : tuple of Step
+        Contiguous steps from the departure to the arrival.
+    arrive_h : float
+        Arrival time at the target, hours since the solver epoch.
+    fuel_used_l : float
+        Litres burnt (refuelled litres are not subtracted).
+    refuelled_l : float
+        Litres taken on at depots.
+    risk : float
+        Total risk (sum over drive steps).
+    driving_h : float
+        Hours spent driving.
+    """
+
+    steps: tuple[Step, ...]
+    arrive_h: float
+    fuel_used_l: float
+    refuelled_l: float
+    risk: float
+    driving_h: float
+
+    @property
+    def arcs(self) -> tuple[int, ...]:
+        """Arcs driven, in order."""
+        return tuple(s.arc for s in self.steps if s.kind == "drive")
+
+
+@dataclass(frozen=True, slots=True)
+class SolveResult:
+    """What `solve` returns.
+
+    Attributes
+    ----------
+    feasible : bool
+        Whether a plan exists.
+    plans : tuple of RawPlan
+        The optimal plan (one), or the Pareto set sorted by arrival for ``"pareto"``;
+        empty when infeasible.
+    labels_settled : int
+        Labels the search expanded (a measure of work; about one per node on the A*
+        corridor in the static case).
+    reason : str
+        Why the query is infeasible, in node-index terms; empty when feasible.
+    binding : {"none", "unreachable", "range", "weather", "duty", "deadline"}
+        The constraint found to bind by relaxing them one at a time.
+    """
+
+    feasible: bool
+    plans: tuple[RawPlan, ...]
+    labels_settled: int
+    reason: str = ""
+    binding: Binding = "none"
+
+
+# ------------------------------------------------------------------------------------------
+# Preparation
+# ------------------------------------------------------------------------------------------
+
+_OBJECTIVES: dict[str, int] = {
+    "time": K.OBJ_TIME,
+    "fuel": K.OBJ_FUEL,
+    "risk": K.OBJ_RISK,
+    "pareto": K.OBJ_PARETO,
+}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Epochs:
+    """Weather as epochs: per cell, maximal runs of steps with identical values."""
+
+    ptr: NDArray[np.int64]
+    start: NDArray[np.float64]
+    open: NDArray[np.bool_]
+    speed: NDArray[np.float64]
+    fuel: NDArray[np.float64]
+    risk: NDArray[np.float64]
+    stand: NDArray[np.float64]
+
+    @property
+    def n_cells(self) -> int:
+        return int(self.ptr.shape[0] - 1)
+
+    def cell_slice(self, c: int) -> slice:
+        return slice(int(self.ptr[c]), int(self.ptr[c + 1]))
+
+
+def _epochs(weather: WeatherTable | None) -> _Epochs:
+    if weather is None:
+        return _Epochs(
+            ptr=np.array([0, 1], np.int64),
+            start=np.array([-np.inf]),
+            open=np.array([True]),
+            speed=np.ones(1),
+            fuel=np.ones(1),
+            risk=np.ones(1),
+            stand=np.array([np.inf]),
+        )
+    opn = np.asarray(weather.open, dtype=np.bool_)
+    spd = np.asarray(weather.speed_factor, dtype=np.float64)
+    ful = np.asarray(weather.fuel_factor, dtype=np.float64)
+    rsk = np.asarray(weather.risk_factor, dtype=np.float64)
+    n_cells, n_steps = opn.shape
+    change = np.ones((n_cells, n_steps), np.bool_)
+    change[:, 1:] = (
+        (opn[:, 1:] != opn[:, :-1])
+        | (spd[:, 1:] != spd[:, :-1])
+        | (ful[:, 1:] != ful[:, :-1])
+        | (rsk[:, 1:] != rsk[:, :-1])
+    )
+    flat = np.flatnonzero(change.ravel())
+    cell = flat // n_steps
+    step = flat % n_steps
+    ptr = np.zeros(n_cells + 1, np.int64)
+    np.cumsum(np.bincount(cell, minlength=n_cells), out=ptr[1:])
+    t0 = float(weather.t0_h)
+    dt = float(weather.step_h)
+    start = np.where(step == 0, -np.inf, t0 + step * dt)
+    ep_open = opn.ravel()[flat].copy()
+    stand = np.full(flat.shape[0], np.inf)
+    for c in range(n_cells):
+        nxt_closed = np.inf
+        for j in range(int(ptr[c + 1]) - 1, int(ptr[c]) - 1, -1):
+            if ep_open[j]:
+                stand[j] = nxt_closed
+            else:
+                stand[j] = -np.inf
+                nxt_closed = start[j]
+    return _Epochs(
+        ptr=ptr,
+        start=np.ascontiguousarray(start, dtype=np.float64),
+        open=np.ascontiguousarray(ep_open),
+        speed=np.ascontiguousarray(spd.ravel()[flat]),
+        fuel=np.ascontiguousarray(ful.ravel()[flat]),
+        risk=np.ascontiguousarray(rsk.ravel()[flat]),
+        stand=stand,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """Normalised scalar parameters of one search."""
+
+    origin: int
+    target: int
+    via: tuple[int, ...]
+    depart_h: float
+    capacity_l: float
+    start_fuel_l: float
+    reserve_l: float
+    refuel_h: float
+    max_drive_h: float
+    rest_h: float
+    deadline_h: float
+    objective: str
+    max_labels: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Search:
+    """Raw outcome of one label search, plus what is needed to read it."""
+
+    status: int
+    settled: int
+    result: NDArray[np.int64]
+    lab_f: NDArray[np.float64]
+    lab_i: NDArray[np.int64]
+    query: _Query
+    weather: WeatherTable | None
+    epochs: _Epochs
+    arc_cell: NDArray[np.int64]
+    node_cell: NDArray[np.int64]
+
+
+def _f8(a: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.require(a, dtype=np.float64, requirements=["C", "W"])
+
+
+def _i8(a: NDArray[np.int64]) -> NDArray[np.int64]:
+    return np.require(a, dtype=np.int64, requirements=["C", "W"])
+
+
+def _b1(a: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    return np.require(a, dtype=np.bool_, requirements=["C", "W"])
+
+
+def _per_cell_bounds(
+    ep: _Epochs, depart_h: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per cell: max speed, min fuel factor, min risk factor over open epochs after departure.
+
+    A cell with no open epoch left gets speed 0 (its arcs can never be entered).
+    """
+    n_cells = ep.n_cells
+    maxsp = np.zeros(n_cells)
+    minff = np.full(n_cells, np.inf)
+    minrf = np.full(n_cells, np.inf)
+    end = np.empty_like(ep.start)
+    end[:-1] = ep.start[1:]
+    end[ep.ptr[1:] - 1] = np.inf
+    live = ep.open & (end > depart_h)
+    cell_of = np.repeat(np.arange(n_cells), np.diff(ep.ptr))
+    np.maximum.at(maxsp, cell_of[live], ep.speed[live])
+    np.minimum.at(minff, cell_of[live], ep.fuel[live])
+    np.minimum.at(minrf, cell_of[live], ep.risk[live])
+    return maxsp, minff, minrf
+
+
+def _search(
+    graph: CompiledGraph,
+    q: _Query,
+    weather: WeatherTable | None,
+    banned_arcs: NDArray[np.bool_] | None,
+    banned_nodes: NDArray[np.bool_] | None,
+) -> _Search:
+    """Compute the bounds and run `_kernels.label_search` once."""
+    n = graph.n_nodes
+    m = graph.n_arcs
+    indptr = _i8(graph.indptr)
+    head = _i8(graph.head)
+    ep = _epochs(weather)
+    if weather is None:
+        arc_cell = np.zeros(m, np.int64)
+        node_cell = np.zeros(n, np.int64)
+    else:
+        arc_cell = _i8(graph.arc_cell)
+        node_cell = _i8(graph.node_cell)
+    arc_hours = _f8(graph.arc_hours)
+    arc_litres = _f8(graph.arc_litres)
+    arc_risk = _f8(graph.arc_risk)
+    shelter = _b1(graph.node_shelter)
+    depot = _b1(graph.node_depot)
+    stock = _f8(graph.node_stock_l)
+    tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+
+    arc_ok = np.ones(m, np.bool_) if banned_arcs is None else ~banned_arcs
+    if banned_nodes is not None:
+        arc_ok &= ~banned_nodes[head] & ~banned_nodes[tail]
+    maxsp, minff, minrf = _per_cell_bounds(ep, q.depart_h)
+    arc_ok &= maxsp[arc_cell] > 0.0
+    arc_ok = np.ascontiguousarray(arc_ok)
+
+    objective = _OBJECTIVES[q.objective]
+    duty_on = math.isfinite(q.max_drive_h)
+    n_ep = np.diff(ep.ptr)
+    last_start = np.where(n_ep > 1, ep.start[ep.ptr[1:] - 1], -np.inf)
+    t_last = float(last_start.max())
+    static = t_last <= q.depart_h
+
+    # From t_cross on, a label may dominate a later one at the same node. Before it, only
+    # when both are at the same time: if duty hours or risk count, a speed change ahead
+    # could make an earlier departure in the same epoch drive longer (see Notes of `solve`).
+    t_cross = -np.inf
+    if not static and (duty_on or objective in (K.OBJ_RISK, K.OBJ_PARETO)):
+        chg = np.zeros(ep.start.shape[0], np.bool_)
+        chg[1:] = ep.speed[1:] != ep.speed[:-1]
+        chg[ep.ptr[:-1]] = False
+        if chg.any():
+            t_cross = float(ep.start[chg].max())
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w_time = np.where(arc_ok, arc_hours / maxsp[arc_cell], np.inf)
+        w_litres = np.where(arc_ok, arc_litres * minff[arc_cell], np.inf)
+        w_risk = np.where(arc_ok, w_time * arc_risk * minrf[arc_cell], np.inf)
+    w_time = _f8(w_time)
+    w_litres = _f8(w_litres)
+    w_risk = _f8(np.where(np.isnan(w_risk), np.inf, w_risk))
+    rptr, rtail, rarc = K.reverse_csr(indptr, head)
+
+    points = [*q.via, q.target]
+    n_st = len(points)
+
+    def stage_bounds(
+        w1: NDArray[np.float64], w2: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        d1s = np.empty((n_st, n))
+        d2s = np.empty((n_st, n))
+        c1 = 0.0
+        c2 = 0.0
+        for k in range(n_st - 1, -1, -1):
+            stop = points[k - 1] if k > 0 else q.origin
+            src = np.array([points[k]], np.int64)
+            d1, d2, r = K.reverse_dijkstra(rptr, rtail, rarc, w1, w2, src, np.inf, stop)
+            d1s[k] = d1 + c1
+            d2s[k] = d2 + c2
+            c1 += r
+            c2 += d2[stop] if math.isfinite(r) else np.inf
+        return d1s, d2s
+
+    h_time, fast_l = stage_bounds(w_time, w_litres)
+    stg0 = 0
+    while stg0 < len(q.via) and q.via[stg0] == q.origin:
+        stg0 += 1
+    dummy = np.zeros((1, 1))
+    finite_tank = math.isfinite(q.capacity_l)
+    use_clamp = static and objective == K.OBJ_TIME
+    # The fastest route is within range and duty: more fuel cannot help, nor can depots.
+    trivially_in_range = (
+        use_clamp
+        and q.start_fuel_l - q.reserve_l >= fast_l[stg0, q.origin] - TOL
+        and (not duty_on or h_time[stg0, q.origin] <= q.max_drive_h + TOL)
+    )
+    use_hf = objective in (K.OBJ_FUEL, K.OBJ_PARETO) or (
+        finite_tank and q.refuel_h > 0.0 and not trivially_in_range
+    )
+    use_hr = objective in (K.OBJ_RISK, K.OBJ_PARETO)
+    h_fuel = stage_bounds(w_litres, w_litres)[0] if use_hf else dummy
+    h_risk = stage_bounds(w_risk, w_litres)[0] if use_hr else dummy
+    refuel_bound = (
+        objective in (K.OBJ_TIME, K.OBJ_PARETO)
+        and use_hf
+        and finite_tank
+        and q.refuel_h > 0.0
+        and q.capacity_l > q.reserve_l
+    )
+    if finite_tank and not trivially_in_range:
+        sinks = np.flatnonzero(depot & (stock > 0.0))
+        if banned_nodes is not None:
+            sinks = sinks[~banned_nodes[sinks]]
+        sinks = np.unique(np.append(sinks, q.target)).astype(np.int64)
+        usable = q.capacity_l - q.reserve_l
+        lb_depot, _, _ = K.reverse_dijkstra(
+            rptr, rtail, rarc, w_litres, w_litres, sinks, usable + TOL, -1
+        )
+    else:
+        lb_depot = np.zeros(n)
+
+    fpar = np.array(
+        [
+            q.depart_h,
+            q.capacity_l,
+            q.start_fuel_l,
+            q.reserve_l,
+            q.refuel_h,
+            q.max_drive_h,
+            q.rest_h,
+            q.deadline_h,
+            t_last,
+            t_cross,
+            TOL,
+        ],
+        np.float64,
+    )
+    ipar = np.array(
+        [
+            objective,
+            int(use_clamp),
+            int(use_hf),
+            int(use_hr),
+            int(refuel_bound),
+            int(duty_on),
+            q.max_labels,
+        ],
+        np.int64,
+    )
+    status, settled, _n_lab, result, lab_f, lab_i = K.label_search(
+        indptr,
+        head,
+        arc_hours,
+        arc_litres,
+        arc_risk,
+        arc_cell,
+        arc_ok,
+        shelter,
+        depot,
+        stock,
+        node_cell,
+        ep.ptr,
+        ep.start,
+        ep.open,
+        ep.speed,
+        ep.fuel,
+        ep.risk,
+        ep.stand,
+        q.origin,
+        q.target,
+        np.array(q.via, np.int64),
+        h_time,
+        h_fuel,
+        h_risk,
+        fast_l if use_clamp else dummy,
+        _f8(lb_depot),
+        fpar,
+        ipar,
+    )
+    return _Search(
+        status=int(status),
+        settled=int(settled),
+        result=result,
+        lab_f=lab_f,
+        lab_i=lab_i,
+        query=q,
+        weather=weather,
+        epochs=ep,
+        arc_cell=arc_cell,
+        node_cell=node_cell,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Reading the labels back
+# ------------------------------------------------------------------------------------------
+
+
+def _chain(s: _Search, lab: int) -> list[int]:
+    out = []
+    while lab >= 0:
+        out.append(lab)
+        lab = int(s.lab_i[lab, K.LI_PRED])
+    out.reverse()
+    return out
+
+
+def _wait_cause(graph: CompiledGraph, s: _Search, pred: int, arc: int, dep: float) -> WaitCause:
+    q = s.query
+    ep = s.epochs
+    t = float(s.lab_f[pred, K.LF_T])
+    status, _arr, dur, _k = K.traverse_arc(
+        ep.ptr, ep.start, ep.open, ep.speed, int(s.arc_cell[arc]), t, float(graph.arc_hours[arc])
+    )
+    if status != K.TRAV_OK:
+        return "weather"
+    v = int(s.lab_i[pred, K.LI_NODE])
+    if (
+        math.isfinite(q.max_drive_h)
+        and bool(graph.node_shelter[v])
+        and dep - t >= q.rest_h - TOL
+        and float(s.lab_f[pred, K.LF_DRIVE]) + dur > q.max_drive_h + TOL
+    ):
+        return "rest"
+    return "cheaper"
+
+
+def _plan(graph: CompiledGraph, s: _Search, lab: int) -> RawPlan:
+    """Turn the predecessor chain of a target label into a `RawPlan`.
+
+    Fuel is re-simulated from the start: the search may cap a label's fuel at what the
+    rest of the route needs, the plan reports the real tank content.
+    """
+    q = s.query
+    lf = s.lab_f
+    li = s.lab_i
+    chain = _chain(s, lab)
+    steps: list[Step] = []
+    fuel = q.start_fuel_l
+    refuelled = 0.0
+    driving = 0.0
+    for prev, cur in zip(chain[:-1], chain[1:], strict=True):
+        kind = int(li[cur, K.LI_BITS]) & K.KIND_MASK
+        v = int(li[prev, K.LI_NODE])
+        t0 = float(lf[prev, K.LF_T])
+        t1 = float(lf[cur, K.LF_T])
+        if kind == K.KIND_DRIVE:
+            arc = int(li[cur, K.LI_ARC])
+            dep = float(lf[cur, K.LF_DEP])
+            if dep > t0:
+                cause = _wait_cause(graph, s, prev, arc, dep)
+                steps.append(Step("wait", v, -1, t0, dep, fuel, fuel, 0.0, cause))
+            burnt = float(lf[cur, K.LF_BURN] - lf[prev, K.LF_BURN])
+            risk = float(lf[cur, K.LF_RISK] - lf[prev, K.LF_RISK])
+            steps.append(Step("drive", v, arc, dep, t1, fuel, fuel - burnt, risk))
+            fuel -= burnt
+            driving += t1 - dep
+        elif kind == K.KIND_REFUEL:
+            after = min(q.capacity_l, fuel + float(graph.node_stock_l[v]))
+            steps.append(Step("refuel", v, -1, t0, t1, fuel, after, 0.0))
+            refuelled += after - fuel
+            fuel = after
+        else:
+            steps.append(Step("rest", v, -1, t0, t1, fuel, fuel, 0.0))
+    return RawPlan(
+        steps=tuple(steps),
+        arrive_h=float(lf[lab, K.LF_T]),
+        fuel_used_l=float(lf[lab, K.LF_BURN]),
+        refuelled_l=refuelled,
+        risk=float(lf[lab, K.LF_RISK]),
+        driving_h=driving,
+    )
+
+
+def _better(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Lexicographic a < b with tolerance on every float but the last (an exact id)."""
+    for x, y in zip(a[:-1], b[:-1], strict=True):
+        if x < y - TOL:
+            return True
+        if x > y + TOL:
+            return False
+    return a[-1] < b[-1]
+
+
+def _plans(graph: CompiledGraph, s: _Search) -> tuple[RawPlan, ...]:
+    q = s.query
+    ids = [int(x) for x in s.result]
+    plans = {i: _plan(graph, s, i) for i in ids}
+
+    def key(i: int) -> tuple[float, ...]:
+        p = plans[i]
+        n = float(len(p.steps))
+        if q.objective == "fuel":
+            return (p.fuel_used_l, p.arrive_h, n, float(i))
+        if q.objective == "risk":
+            return (p.risk, p.arrive_h, n, float(i))
+        return (p.arrive_h, p.fuel_used_l, n, float(i))
+
+    if q.objective == "pareto":
+        order = sorted(
+            ids, key=lambda i: (plans[i].arrive_h, plans[i].fuel_used_l, plans[i].risk, i)
+        )
+        return tuple(plans[i] for i in order)
+    best = ids[0]
+    for i in ids[1:]:
+        if _better(key(i), key(best)):
+            best = i
+    return (plans[best],)
+
+
+# ------------------------------------------------------------------------------------------
+# Explaining infeasibility
+# ------------------------------------------------------------------------------------------
+
+
+def _fmt_h(t: float) -> str:
+    if t == -math.inf:
+        return "the start of the forecast"
+    if t == math.inf:
+        return "the end of the forecast (it stays closed)"
+    return f"{t:.1f} h"
+
+
+def _range_reason(graph: CompiledGraph, q: _Query, s: _Search, lab: int) -> str:
+    usable = q.capacity_l - q.reserve_l
+    refuel_at = graph.node_depot & (graph.node_stock_l > 0.0)
+    legs: list[tuple[list[int], float, float]] = []  # (nodes, litres, km)
+    nodes = [q.origin]
+    litres = 0.0
+    km = 0.0
+    chain = _chain(s, lab)
+    for prev, cur in zip(chain[:-1], chain[1:], strict=True):
+        arc = int(s.lab_i[cur, K.LI_ARC])
+        if arc < 0:
+            continue
+        w = int(graph.head[arc])
+        nodes.append(w)
+        litres += float(s.lab_f[cur, K.LF_BURN] - s.lab_f[prev, K.LF_BURN])
+        km += float(graph.arc_km[arc])
+        if refuel_at[w] or w == q.target:
+            legs.append((nodes, litres, km))
+            nodes = [w]
+            litres = 0.0
+            km = 0.0
+    first_usable = q.start_fuel_l - q.reserve_l
+    for i, (leg_nodes, leg_l, leg_km) in enumerate(legs):
+        have = usable if (i > 0 or refuel_at[q.origin]) else min(usable, first_usable)
+        if leg_l > have + TOL:
+            a, b = leg_nodes[0], leg_nodes[-1]
+            what = (
+                f"arc {a}->{b}"
+                if len(leg_nodes) == 2
+                else f"the {len(leg_nodes) - 1}-arc stretch {a}->{b}"
+            )
+            have_km = have * leg_km / leg_l if leg_l > 0 else math.inf
+            return (
+                f"usable range {have:.0f} L = {have_km:.0f} km is short of {what} "
+                f"({leg_km:.0f} km, {leg_l:.0f} L) with no depot in between"
+            )
+    return (
+        f"fuel runs short: with {usable:.0f} L usable the depots on the way cannot supply "
+        "enough (limited stock per stop, or refuelling impossible in closed weather)"
+    )
+
+
+def _weather_reason(graph: CompiledGraph, q: _Query, weather: WeatherTable, plan: RawPlan) -> str:
+    ep = _epochs(weather)
+    t = q.depart_h
+    in_cell = -1
+    waited: list[int] = []
+    for st in plan.steps:
+        if st.kind in ("rest", "refuel"):
+            t += st.end_h - st.start_h
+            continue
+        if st.kind != "drive":
+            continue
+        u = st.node
+        e = st.arc
+        c = int(graph.arc_cell[e])
+        sl = ep.cell_slice(c)
+        stand = float(
+            K.stand_limit(
+                bool(graph.node_shelter[u]),
+                ep.ptr,
+                ep.start,
+                ep.open,
+                ep.stand,
+                int(graph.node_cell[u]),
+                in_cell,
+                t,
+            )
+        )
+        cands = [t] + [float(x) for x in ep.start[sl] if t < x <= stand]
+        for tau in cands:
+            status, arr, _d, _k = K.traverse_arc(
+                ep.ptr, ep.start, ep.open, ep.speed, c, tau, float(graph.arc_hours[e])
+            )
+            if status == K.TRAV_OK:
+                if tau > t:
+                    waited.append(u)
+                t = arr
+                in_cell = c
+                break
+        else:
+            status, stop, _d, k = K.traverse_arc(
+                ep.ptr, ep.start, ep.open, ep.speed, c, t, float(graph.arc_hours[e])
+            )
+            if status == K.TRAV_CLOSED_ON_WAY:
+                k = int(K._epoch_of(ep.ptr, ep.start, c, stop))
+                since = stop
+            else:
+                since = float(ep.start[k])
+            until = math.inf
+            for j in range(k + 1, sl.stop):
+                if ep.open[j]:
+                    until = float(ep.start[j])
+                    break
+            w = int(graph.head[e])
+            msg = (
+                f"blocked at node {u}: arc {u}->{w} (weather cell {c}) is closed from "
+                f"{_fmt_h(since)} until {_fmt_h(until)}"
+            )
+            if not graph.node_shelter[u]:
+                msg += f"; node {u} is not a shelter and its weather is closed, so the vehicle cannot wait there"
+            return msg
+    where = f" (waiting at nodes {sorted(set(waited))})" if waited else ""
+    return (
+        f"weather closures delay the route to {t:.1f} h{where}, which breaks the "
+        "deadline, range or duty limits"
+    )
+
+
+def _duty_reason(graph: CompiledGraph, q: _Query, plan: RawPlan) -> str:
+    worst = 0.0
+    span = (q.origin, q.origin)
+    run = 0.0
+    start = q.origin
+    for st in plan.steps:
+        stood = st.end_h - st.start_h
+        if st.kind == "rest" or (
+            st.kind in ("wait", "refuel")
+            and graph.node_shelter[st.node]
+            and stood >= q.rest_h - TOL
+        ):
+            run = 0.0
+            start = st.node
+        elif st.kind == "drive":
+            if run == 0.0:
+                start = st.node
+            run += stood
+            if run > worst:
+                worst = run
+                span = (start, int(graph.head[st.arc]))
+    if worst > q.max_drive_h + TOL:
+        return (
+            f"driving {worst:.1f} h from node {span[0]} to node {span[1]} without a "
+            f"shelter to rest at exceeds max_drive_h = {q.max_drive_h:.1f} h"
+        )
+    return (
+        f"crew duty (max_drive_h = {q.max_drive_h:.1f} h, rest_h = {q.rest_h:.1f} h) "
+        "cannot be met together with the other constraints"
+    )
+
+
+def _explain(
+    graph: CompiledGraph,
+    q: _Query,
+    weather: WeatherTable | None,
+    banned_arcs: NDArray[np.bool_] | None,
+    banned_nodes: NDArray[np.bool_] | None,
+) -> tuple[Binding, str]:
+    relax: list[Binding] = []
+    if math.isfinite(q.capacity_l) or math.isfinite(q.start_fuel_l) or q.reserve_l > 0:
+        relax.append("range")
+    if weather is not None:
+        relax.append("weather")
+    if math.isfinite(q.max_drive_h):
+        relax.append("duty")
+    if math.isfinite(q.deadline_h):
+        relax.append("deadline")
+
+    def attempt(names: Sequence[Binding]) -> _Search:
+        r = replace(q, objective="time")
+        w = weather
+        if "range" in names:
+            r = replace(r, capacity_l=math.inf, start_fuel_l=math.inf, reserve_l=0.0)
+        if "weather" in names:
+            w = None
+        if "duty" in names:
+            r = replace(r, max_drive_h=math.inf)
+        if "deadline" in names:
+            r = replace(r, deadline_h=math.inf)
+        return _search(graph, r, w, banned_arcs, banned_nodes)
+
+    for name in relax:
+        s = attempt([name])
+        if s.status != K.STATUS_FOUND:
+            continue
+        plan = _plans(graph, s)[0]
+        if name == "range":
+            return name, _range_reason(graph, q, s, int(s.result[0]))
+        if name == "weather":
+            assert weather is not None
+            return name, _weather_reason(graph, q, weather, plan)
+        if name == "duty":
+            return name, _duty_reason(graph, q, plan)
+        return name, (
+            f"the earliest feasible arrival is {plan.arrive_h:.1f} h, after the deadline "
+            f"{q.deadline_h:.1f} h"
+        )
+    for k in range(2, len(relax) + 1):
+        for combo in itertools.combinations(relax, k):
+            if attempt(combo).status == K.STATUS_FOUND:
+                names = " and ".join(combo)
+                return combo[0], (
+                    f"no single constraint explains it; relaxing {names} together gives a plan"
+                )
+    through = f" through via nodes {list(q.via)}" if q.via else ""
+    return "unreachable", (
+        f"no route from node {q.origin} to node {q.target}{through} over the allowed arcs"
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Public entry
+# ------------------------------------------------------------------------------------------
+
+
+def _check_node(name: str, node: int, n: int) -> int:
+    if isinstance(node, bool) or not isinstance(node, int | np.integer) or not 0 <= node < n:
+        msg = f"{name} must be a node index in [0, {n}), got {node!r}"
+        raise UnknownPlaceError(msg)
+    return int(node)
+
+
+def _check_mask(name: str, mask: NDArray[np.bool_] | None, size: int) -> NDArray[np.bool_] | None:
+    if mask is None:
+        return None
+    arr = np.asarray(mask)
+    if arr.dtype != np.bool_ or arr.shape != (size,):
+        msg = f"{name} must be a bool array of shape ({size},), got {arr.dtype} {arr.shape}"
+        raise ValueError(msg)
+    return np.ascontiguousarray(arr)
+
+
+def _check_weather(graph: CompiledGraph, weather: WeatherTable) -> None:
+    shape = weather.open.shape
+    arrays = (weather.speed_factor, weather.fuel_factor, weather.risk_factor)
+    if len(shape) != 2 or shape[1] < 1 or any(np.shape(a) != shape for a in arrays):
+        msg = (
+            "WeatherTable arrays must share one (n_cells, n_steps) shape with n_steps >= 1, "
+            f"got open {shape} and factors {[np.shape(a) for a in arrays]}"
+        )
+        raise WeatherError(msg)
+    if not (math.isfinite(weather.step_h) and weather.step_h > 0) or not math.isfinite(
+        weather.t0_h
+    ):
+        msg = f"step_h must be > 0 and t0_h finite, got {weather.step_h!r}, {weather.t0_h!r}"
+        raise WeatherError(msg)
+    used = max(int(graph.arc_cell.max(initial=0)), int(graph.node_cell.max(initial=0)))
+    if (
+        used >= shape[0]
+        or min(int(graph.arc_cell.min(initial=0)), int(graph.node_cell.min(initial=0))) < 0
+    ):
+        msg = f"the graph uses weather cells up to {used} but the table has {shape[0]} cells"
+        raise WeatherError(msg)
+    spd = np.asarray(weather.speed_factor, dtype=np.float64)
+    ful = np.asarray(weather.fuel_factor, dtype=np.float64)
+    rsk = np.asarray(weather.risk_factor, dtype=np.float64)
+    if not (np.all(np.isfinite(spd)) and np.all(spd > 0)):
+        msg = "speed_factor must be finite and > 0 everywhere"
+        raise WeatherError(msg)
+    if not (np.all(np.isfinite(ful)) and np.all(ful >= 0) and np.all(np.isfinite(rsk))):
+        msg = "fuel_factor and risk_factor must be finite and >= 0 everywhere"
+        raise WeatherError(msg)
+    if not np.all(rsk >= 0):
+        msg = "risk_factor must be >= 0 everywhere"
+        raise WeatherError(msg)
+
+
+def solve(
+    graph: CompiledGraph,
+    origin: int,
+    target: int,
+    *,
+    weather: WeatherTable | None = None,
+    depart_h: float = 0.0,
+    capacity_l: float,
+    start_fuel_l: float | None = None,
+    reserve_l: float = 0.0,
+    refuel_h: float = 0.0,
+    max_drive_h: float = math.inf,
+    rest_h: float | None = None,
+    deadline_h: float = math.inf,
+    via: Sequence[int] = (),
+    objective: Objective = "time",
+    banned_arcs: NDArray[np.bool_] | None = None,
+    banned_nodes: NDArray[np.bool_] | None = None,
+    max_labels: int = 50_000_000,
+) -> SolveResult:
+    """Find an exact optimal plan from ``origin`` to ``target``.
+
+    Parameters
+    ----------
+    graph : CompiledGraph
+        The compiled network (node and arc indices refer to it).
+    origin, target : int
+        Node indices.
+    weather : WeatherTable or None
+        Time-dependent passability and factors; None = calm and open everywhere, always.
+    depart_h : float
+        Departure time, hours since the solver epoch.
+    capacity_l : float
+        Tank capacity, litres (``inf`` = unlimited).
+    start_fuel_l : float or None
+        Litres in the tank at departure; None = full.
+    reserve_l : float
+        Litres that must always stay in the tank.
+    refuel_h : float
+        Duration of a refuelling stop, hours.
+    max_drive_h : float
+        Most hours of driving between two rests (``inf`` = no duty limit).
+    rest_h : float or None
+        Length of a rest, hours; None = ``24 - max_drive_h``.
+    deadline_h : float
+        Latest allowed arrival, hours since the solver epoch.
+    via : sequence of int
+        Nodes to visit in this order before the target.
+    objective : {"time", "fuel", "risk", "pareto"}
+        Earliest arrival (ties: fewer litres, then fewer steps); least litres burnt (ties:
+        earliest); least risk (ties: earliest); or every plan not dominated in
+        (arrival, litres burnt, risk).
+    banned_arcs : bool array of shape (n_arcs,), optional
+        Arcs that may not be used.
+    banned_nodes : bool array of shape (n_nodes,), optional
+        Nodes that may not be visited.
+    max_labels : int
+        Safety limit on the labels the search may create (memory: about 130 bytes each).
+
+    Returns
+    -------
+    SolveResult
+        ``feasible``, the plan(s), the work done, and when infeasible the binding
+        constraint and a reason in node-index terms.
+
+    Raises
+    ------
+    UnknownPlaceError
+        A node index is out of range.
+    VehicleError
+        Tank, reserve, duty or stop parameters are inconsistent.
+    WeatherError
+        The weather table is malformed or does not cover the graph's cells.
+    ValueError
+        Bad objective or mask.
+
+    Notes
+    -----
+    Semantics (docs/architecture.md): travel time follows Ichoua, Gendreau & Potvin (2003)
+    with ``speed_factor`` per (cell, step); an arc may be entered at t only if its cell
+    stays open over the half-open traversal [t, arrival); fuel on an arc is calm litres x
+    the fuel factor of the entry step, risk is hours driven x arc risk x the risk factor of
+    the entry step. The vehicle may stand still at a shelter at any time and elsewhere
+    while the node's cell is open. It leaves a node now or at a later epoch start of the
+    arc's cell (an epoch is a maximal run of steps with identical values), provided it may
+    stand until then. A depot sells up to its stock per visit (one refuelling stop per
+    visit, filling to capacity or to what the stock allows). A rest is a stop of
+    ``rest_h`` at a shelter; a weather wait or a refuelling stop at a shelter that lasts at
+    least ``rest_h`` also resets the duty clock.
+
+    One refinement of the halting rule: a vehicle that has just arrived over an arc may
+    also halt at the end of that arc while the arc's cell is open (it stops short of the
+    node, in the weather it drove through). With it, the departure rule above and the
+    dominance rule of docs/architecture.md are exact together; without it, a label that
+    reaches an open-country node earlier can be stuck where a later one is not.
+
+    The search is a multi-label A* (see `arcticroute._kernels.label_search`): a label
+    dominates another at the same node and via stage when it is no later, has at least the
+    fuel, no more duty hours (and no more litres burnt / risk for the objectives that
+    count them), may stand still until the later time and may halt there under the same
+    weather rights. When duty hours or risk count and speed factors still change ahead,
+    only labels at the same time dominate each other (an earlier departure in the same
+    epoch can drive longer into a speed change).
+    """
+    n = graph.n_nodes
+    o = _check_node("origin", origin, n)
+    t = _check_node("target", target, n)
+    vias = tuple(_check_node("via", v, n) for v in via)
+    if objective not in _OBJECTIVES:
+        msg = f"objective must be one of {sorted(_OBJECTIVES)}, got {objective!r}"
+        raise ValueError(msg)
+    cap = float(capacity_l)
+    start = cap if start_fuel_l is None else float(start_fuel_l)
+    if not cap > 0:
+        msg = f"capacity_l must be > 0 litres, got {capacity_l!r}"
+        raise VehicleError(msg)
+    if not 0 <= reserve_l <= cap or math.isinf(reserve_l):
+        msg = f"reserve_l must be in [0, capacity_l = {cap}], got {reserve_l!r}"
+        raise VehicleError(msg)
+    if not 0 <= start <= cap:
+        msg = f"start_fuel_l must be in [0, capacity_l = {cap}], got {start_fuel_l!r}"
+        raise VehicleError(msg)
+    if not (0 <= refuel_h < math.inf):
+        msg = f"refuel_h must be a finite number of hours >= 0, got {refuel_h!r}"
+        raise VehicleError(msg)
+    if not max_drive_h > 0:
+        msg = f"max_drive_h must be > 0 hours, got {max_drive_h!r}"
+        raise VehicleError(msg)
+    rest = (24.0 - max_drive_h) if rest_h is None else float(rest_h)
+    if math.isfinite(max_drive_h) and not (0 < rest < math.inf):
+        msg = (
+            f"rest_h must be a finite number of hours > 0 (got {rest!r}); pass rest_h "
+            "explicitly when max_drive_h >= 24"
+        )
+        raise VehicleError(msg)
+    if not math.isfinite(max_drive_h):
+        rest = math.inf
+    if not math.isfinite(depart_h) or math.isnan(deadline_h):
+        msg = f"depart_h must be finite and deadline_h a number, got {depart_h!r}, {deadline_h!r}"
+        raise ValueError(msg)
+    if weather is not None:
+        _check_weather(graph, weather)
+    b_arcs = _check_mask("banned_arcs", banned_arcs, graph.n_arcs)
+    b_nodes = _check_mask("banned_nodes", banned_nodes, n)
+    q = _Query(
+        origin=o,
+        target=t,
+        via=vias,
+        depart_h=float(depart_h),
+        capacity_l=cap,
+        start_fuel_l=start,
+        reserve_l=float(reserve_l),
+        refuel_h=float(refuel_h),
+        max_drive_h=float(max_drive_h),
+        rest_h=rest,
+        deadline_h=float(deadline_h),
+        objective=objective,
+        max_labels=int(max_labels),
+    )
+    if b_nodes is not None:
+        for name, node in (("origin", o), ("target", t), *(("via", v) for v in vias)):
+            if b_nodes[node]:
+                return SolveResult(False, (), 0, f"the {name} node {node} is banned", "unreachable")
+    s = _search(graph, q, weather, b_arcs, b_nodes)
+    if s.status == K.STATUS_FOUND:
+        return SolveResult(True, _plans(graph, s), s.settled)
+    if s.status == K.STATUS_LABEL_LIMIT:
+        return SolveResult(
+            False,
+            (),
+            s.settled,
+            f"search stopped after creating max_labels = {q.max_labels} labels",
+            "none",
+        )
+    binding, reason = _explain(graph, q, weather, b_arcs, b_nodes)
+    return SolveResult(False, (), s.settled, reason, binding)

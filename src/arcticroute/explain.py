@@ -1,0 +1,221 @@
+"""Explanations of infeasible trips, in terms a planner acts on.
+
+The solver reports which constraint binds by relaxing them one at a time (``range``,
+``weather``, ``duty``, ``deadline``, ``unreachable``). This module turns that into places,
+links and figures: which links are closed and why (season, ice, terrain, a truck off the
+winter road), which stretch without a depot is longer than the vehicle's range, which
+stretch without shelter is longer than the crew may drive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from .compile import CompiledNetwork
+from .solver import SolveResult, solve
+
+__all__ = ["explain_no_route"]
+
+
+def explain_no_route(
+    result: SolveResult,
+    compiled: CompiledNetwork,
+    source: str,
+    target: str,
+    stops: Sequence[str],
+    start: dt.datetime,
+) -> str:
+    """Say why no route exists.
+
+    Parameters
+    ----------
+    result
+        The infeasible solver result.
+    compiled
+        The compiled network the solver ran on.
+    source, target
+        Place ids of the trip's ends.
+    stops
+        Via places.
+    start
+        Departure time (timezone-aware).
+
+    Returns
+    -------
+    str
+        One or a few sentences naming the binding constraint and where it binds.
+    """
+    vehicle = compiled.vehicle
+    if result.binding == "unreachable":
+        return _unreachable(compiled, source, target, stops)
+    if result.binding == "range":
+        return _range(compiled, source, target, stops)
+    if result.binding == "duty":
+        limit = vehicle.max_drive_h_per_day
+        return (
+            f"the crew duty limit of {limit:g} h driving per day cannot be kept: "
+            f"{_duty_stretch(compiled, source, target, stops)}"
+        )
+    if result.binding == "deadline":
+        return f"no route arrives by the deadline. {result.reason}".strip()
+    return _names(compiled, result.reason) or f"no feasible route ({result.binding})"
+
+
+def _names(compiled: CompiledNetwork, text: str) -> str:
+    # The solver speaks in node indices ("node 12"); say place names instead.
+    out = text
+    for index in sorted(range(len(compiled.node_ids)), reverse=True):
+        out = out.replace(f"node {index}", compiled.node_ids[index])
+    return out
+
+
+def _reachable(compiled: CompiledNetwork, source: str) -> set[int]:
+    graph = compiled.graph
+    seen = {compiled.node_index[source]}
+    frontier = list(seen)
+    while frontier:
+        node = frontier.pop()
+        for arc in range(int(graph.indptr[node]), int(graph.indptr[node + 1])):
+            head = int(graph.head[arc])
+            if head not in seen:
+                seen.add(head)
+                frontier.append(head)
+    return seen
+
+
+def _unreachable(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]) -> str:
+    vehicle = compiled.vehicle
+    legs = [source, *stops, target]
+    for a, b in itertools.pairwise(legs):
+        reached = _reachable(compiled, a)
+        if compiled.node_index[b] in reached:
+            continue
+        names = {compiled.node_ids[i] for i in reached}
+        places = names & set(compiled.network.nodes)
+        blocked = []
+        for ref in compiled.links:
+            if ref.usable:
+                continue
+            if (ref.u in names) != (ref.v in names):
+                blocked.append(f"{ref.u}-{ref.v}: {ref.reason}")
+        date = compiled.date.isoformat()
+        if not blocked:
+            return (
+                f"no link leads from {a} towards {b} in this network "
+                f"(the {vehicle.id} can reach {len(places) - 1} other places from {a})"
+            )
+        shown = "; ".join(blocked[:6]) + ("; ..." if len(blocked) > 6 else "")
+        hint = _season_hint(compiled, names)
+        return (
+            f"{b} cannot be reached from {a} by {vehicle.id} on {date}: every way out of "
+            f"the {len(places)} places it can reach is closed ({shown}){hint}"
+        )
+    return "no route under the given constraints"
+
+
+def _season_hint(compiled: CompiledNetwork, reached: set[str]) -> str:
+    # If seasons close the way, say when the first of the blocking links opens.
+    openings = []
+    for ref in compiled.links:
+        if ref.usable or (ref.u in reached) == (ref.v in reached):
+            continue
+        season = compiled.link_data(compiled.links.index(ref)).get("season")
+        if season is None or "closed for the season" not in ref.reason:
+            continue
+        year = compiled.date.year
+        opening = dt.date(year, season.open_month, season.open_day)
+        if opening < compiled.date:
+            opening = dt.date(year + 1, season.open_month, season.open_day)
+        openings.append(opening)
+    if not openings:
+        return ""
+    return f"; the first of these opens on {min(openings).isoformat()}: try a later departure"
+
+
+def _range(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]) -> str:
+    vehicle = compiled.vehicle
+    usable = vehicle.capacity_l - vehicle.reserve_l
+    head = (
+        f"{vehicle.id} range is short: usable fuel {usable:.0f} L "
+        f"({vehicle.capacity_l:g} L less the {vehicle.reserve:.0%} reserve)"
+    )
+    # The least usable fuel that makes the trip possible (bisection on the capacity), and the
+    # longest depot-to-depot stretch of the plan that needs it: that stretch is what binds.
+    index = compiled.node_index
+
+    def attempt(litres: float) -> SolveResult:
+        return solve(
+            compiled.graph,
+            index[source],
+            index[target],
+            capacity_l=litres,
+            via=[index[s] for s in stops],
+        )
+
+    low, high = usable, max(2.0 * usable, 1.0)
+    while not attempt(high).feasible:
+        low, high = high, 2.0 * high
+        if high > 1e7:
+            return f"{head}; no refuelling plan covers the trip"
+    while high - low > 0.5:
+        middle = 0.5 * (low + high)
+        low, high = (low, middle) if attempt(middle).feasible else (middle, high)
+    km, litres, places = _longest_dry_stretch(compiled, attempt(high).plans[0].arcs)
+    return (
+        f"{head}, but the trip needs {high:.0f} L: the best route still has the "
+        f"{km:.0f} km stretch {places} ({litres:.0f} L) with no depot in between"
+    )
+
+
+def _longest_dry_stretch(
+    compiled: CompiledNetwork, arcs: Sequence[int]
+) -> tuple[float, float, str]:
+    graph = compiled.graph
+    first = compiled.node_ids[int(np.searchsorted(graph.indptr, arcs[0], side="right") - 1)]
+    worst_litres, worst_km, worst_path = 0.0, 0.0, [first]
+    litres, km, path = 0.0, 0.0, [first]
+    for arc in arcs:
+        head_node = int(graph.head[arc])
+        litres += float(graph.arc_litres[arc])
+        km += float(graph.arc_km[arc])
+        path.append(compiled.node_ids[head_node])
+        if litres > worst_litres:
+            worst_litres, worst_km, worst_path = litres, km, list(path)
+        if graph.node_depot[head_node]:
+            litres, km, path = 0.0, 0.0, [compiled.node_ids[head_node]]
+    return worst_km, worst_litres, " - ".join(_main_places(compiled, worst_path))
+
+
+def _main_places(compiled: CompiledNetwork, path: Sequence[str]) -> list[str]:
+    kept = [p for p in path if p in compiled.network or p in (path[0], path[-1])]
+    return kept
+
+
+def _duty_stretch(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]) -> str:
+    graph = compiled.graph
+    index = compiled.node_index
+    relaxed = solve(
+        graph, index[source], index[target], capacity_l=math.inf, via=[index[s] for s in stops]
+    )
+    if not relaxed.feasible:
+        return "no route without a long stretch in the open"
+    worst_h, path, worst = 0.0, [source], [source]
+    hours = 0.0
+    for arc in relaxed.plans[0].arcs:
+        head_node = int(graph.head[arc])
+        hours += float(graph.arc_hours[arc])
+        path.append(compiled.node_ids[head_node])
+        if hours > worst_h:
+            worst_h, worst = hours, list(path)
+        if graph.node_shelter[head_node]:
+            hours, path = 0.0, [compiled.node_ids[head_node]]
+    places = " - ".join(_main_places(compiled, worst))
+    limit = compiled.vehicle.max_drive_h_per_day or np.inf
+    if worst_h <= limit:
+        return f"the fastest route needs more driving between rests than allowed ({places})"
+    return f"{places} takes {worst_h:.1f} h with no shelter in between"

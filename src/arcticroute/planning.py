@@ -1,0 +1,456 @@
+"""`plan`: the public entry point from names and datetimes to an `Itinerary`.
+
+`plan` resolves places and the vehicle, compiles the network for the vehicle and date
+(`arcticroute.compile`), samples the weather onto the compiled links (`arcticroute.weather`),
+calls the solver (`arcticroute.solver.solve`) and turns its raw plan into an `Itinerary`. When
+no route exists it says which constraint binds and where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import networkx as nx
+import numpy as np
+
+from ._errors import ArcticRouteError, UnknownPlaceError
+from .compile import CompiledNetwork, compile_network
+from .itinerary import Itinerary, Leg, Refuel, Wait
+from .network import load_network, resolve_place
+from .solver import RawPlan, SolveResult, WeatherTable, solve
+from .vehicles import Vehicle, get_vehicle
+
+__all__ = ["CHUKOTKA_TZ", "Objective", "default_departure", "plan"]
+
+CHUKOTKA_TZ = ZoneInfo("Asia/Anadyr")
+"""Chukotka's time zone (UTC+12, no daylight saving)."""
+
+Objective = Literal["time", "fuel", "risk"]
+
+_OBJECTIVES = ("time", "fuel", "risk")
+
+
+class PlanInputError(ArcticRouteError, ValueError):
+    """A plan request is malformed (bad time, objective, option)."""
+
+
+def default_departure(now: dt.datetime | None = None) -> dt.datetime:
+    """The next 08:00 in Chukotka local time.
+
+    Parameters
+    ----------
+    now
+        Reference time (timezone-aware); default the current time.
+
+    Returns
+    -------
+    datetime.datetime
+        08:00 Asia/Anadyr today if still ahead, else tomorrow.
+    """
+    local = (now or dt.datetime.now(CHUKOTKA_TZ)).astimezone(CHUKOTKA_TZ)
+    candidate = local.replace(hour=8, minute=0, second=0, microsecond=0)
+    return candidate if candidate > local else candidate + dt.timedelta(days=1)
+
+
+def localize(value: dt.datetime | str) -> dt.datetime:
+    """Make a departure time timezone-aware; a naive time means Chukotka local time.
+
+    Parameters
+    ----------
+    value
+        A datetime or ISO 8601 text (``2027-03-10T08:00``).
+
+    Returns
+    -------
+    datetime.datetime
+        Timezone-aware, in Asia/Anadyr.
+    """
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            msg = f"departure {value!r} is not a time; expected ISO 8601 like 2027-03-10T08:00"
+            raise PlanInputError(msg) from None
+    if not isinstance(value, dt.datetime):
+        msg = f"departure {value!r} must be a datetime"
+        raise PlanInputError(msg)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=CHUKOTKA_TZ)
+    return value.astimezone(CHUKOTKA_TZ)
+
+
+def plan(
+    network: nx.MultiDiGraph | str | Path,
+    origin: str,
+    destination: str,
+    vehicle: Vehicle | str | Path,
+    *,
+    depart: dt.datetime | str | None = None,
+    weather: Any = None,
+    objective: Objective = "time",
+    via: Sequence[str] = (),
+    fuel_start_l: float | None = None,
+    reserve: float | None = None,
+    max_drive_h: float | None = None,
+    deadline: dt.datetime | str | None = None,
+    confirmed_depots_only: bool = False,
+    no_assumed_links: bool = False,
+    avoid: Iterable[str] = (),
+    daylight_only: bool = False,
+) -> Itinerary:
+    """Plan the best feasible trip from ``origin`` to ``destination``.
+
+    Parameters
+    ----------
+    network
+        A network graph, ``"chukotka"`` or a GeoJSON file path.
+    origin, destination
+        Place names (matched loosely: case, accents, transliteration, Russian names).
+    vehicle
+        A `Vehicle`, a catalogue id (``"trekol"``) or a TOML file.
+    depart
+        Departure time; naive means Chukotka local time (Asia/Anadyr). Default: the next
+        08:00 local.
+    weather
+        None or ``"calm"`` (no weather), a built-in scenario name, a scenario ``.json`` or a
+        gridded ``.nc`` file, or a weather field object.
+    objective
+        ``"time"`` (earliest arrival), ``"fuel"`` (fewest litres burnt) or ``"risk"``
+        (least weighted exposure hours).
+    via
+        Places to pass through in this order.
+    fuel_start_l
+        Litres on board at departure; default full (tank plus carried).
+    reserve
+        Fraction of capacity never planned away; overrides the vehicle's.
+    max_drive_h
+        Crew duty limit, driving hours per 24 h; overrides the vehicle's.
+    deadline
+        Latest acceptable arrival (naive = local time).
+    confirmed_depots_only
+        Refuel only at depots whose supply is confirmed.
+    no_assumed_links
+        Do not use links whose route is an assumption.
+    avoid
+        Places (``"Konergino"``) or links (``"Egvekinot-Konergino"``) to keep out of the plan.
+    daylight_only
+        Travel only between civil dawn and dusk (needs weather support; see README).
+
+    Returns
+    -------
+    Itinerary
+        A feasible plan, or one with ``feasible=False`` and the reason.
+
+    Raises
+    ------
+    UnknownPlaceError, VehicleError, NetworkError, WeatherError
+        On bad input, with the closest matches or the expected form.
+
+    Examples
+    --------
+    >>> it = plan("chukotka", "Lavrentiya", "Uelen", "buran", depart="2027-03-10T08:00")
+    >>> it.feasible, round(it.distance_km)
+    (True, 103)
+    """
+    graph = network if isinstance(network, nx.MultiDiGraph) else load_network(network)
+    car = get_vehicle(vehicle)
+    changes: dict[str, Any] = {}
+    if reserve is not None:
+        changes["reserve"] = reserve
+    if max_drive_h is not None:
+        changes["max_drive_h_per_day"] = max_drive_h
+    if changes:
+        car = car.replace(**changes)
+    if objective not in _OBJECTIVES:
+        msg = f"objective {objective!r} must be one of {', '.join(_OBJECTIVES)}"
+        raise PlanInputError(msg)
+    start = default_departure() if depart is None else localize(depart)
+    source = resolve_place(graph, origin)
+    target = resolve_place(graph, destination)
+    stops = [resolve_place(graph, name) for name in via]
+    avoid_nodes, avoid_links = _resolve_avoid(graph, avoid)
+    for place in (source, target, *stops):
+        if place in avoid_nodes:
+            msg = f"{place!r} is both on the route and in --avoid; drop one of them"
+            raise PlanInputError(msg)
+    capacity = car.capacity_l
+    if fuel_start_l is not None and not 0 <= fuel_start_l <= capacity:
+        msg = f"fuel_start_l {fuel_start_l!r} must be litres within [0, {capacity:g}]"
+        raise PlanInputError(msg)
+
+    compiled = compile_network(
+        graph,
+        car,
+        date=start.date(),
+        confirmed_depots_only=confirmed_depots_only,
+        exclude_assumed_links=no_assumed_links,
+        avoid_nodes=avoid_nodes,
+        avoid_links=avoid_links,
+    )
+    deadline_h = math.inf
+    if deadline is not None:
+        deadline_h = (localize(deadline) - start).total_seconds() / 3600.0
+    table, describe = _weather_for(weather, compiled, start, daylight_only=daylight_only)
+    solver_graph = compiled.graph if table is None else table[0]
+    weather_table = None if table is None else table[1]
+    index = compiled.node_index
+    drive_limit = car.max_drive_h_per_day
+    result = solve(
+        solver_graph,
+        index[source],
+        index[target],
+        weather=weather_table,
+        depart_h=0.0,
+        capacity_l=capacity,
+        start_fuel_l=fuel_start_l,
+        reserve_l=car.reserve_l,
+        refuel_h=car.refuel_min / 60.0,
+        max_drive_h=math.inf if drive_limit is None else drive_limit,
+        deadline_h=deadline_h,
+        via=[index[s] for s in stops],
+        objective=objective,
+    )
+    common: dict[str, Any] = {
+        "origin": source,
+        "destination": target,
+        "vehicle": car.id,
+        "objective": objective,
+        "depart": start,
+    }
+    if not result.feasible:
+        reason = _explain(result, compiled, source, target, stops, start, describe)
+        return Itinerary(feasible=False, reason=reason, binding=result.binding, **common)
+    return _itinerary(result.plans[0], compiled, start, describe, common)
+
+
+def _resolve_avoid(
+    graph: nx.MultiDiGraph, avoid: Iterable[str]
+) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    nodes: set[str] = set()
+    links: set[tuple[str, str]] = set()
+    for item in avoid:
+        try:
+            nodes.add(resolve_place(graph, item))
+            continue
+        except UnknownPlaceError:
+            if "-" not in item:
+                raise
+        pair = _split_link_name(graph, item)
+        if pair is None:
+            msg = (
+                f"cannot read {item!r} as a place or a link 'Place-Place'; "
+                "use names from `python -m arcticroute network`"
+            )
+            raise UnknownPlaceError(msg)
+        if not (graph.has_edge(*pair) or graph.has_edge(pair[1], pair[0])):
+            msg = f"there is no link between {pair[0]!r} and {pair[1]!r} to avoid"
+            raise UnknownPlaceError(msg)
+        links.add(pair)
+    return frozenset(nodes), frozenset(links)
+
+
+def _split_link_name(graph: nx.MultiDiGraph, text: str) -> tuple[str, str] | None:
+    # Place names contain hyphens (Ust-Belaya): try every split point.
+    for cut in range(len(text)):
+        if text[cut] != "-":
+            continue
+        try:
+            return resolve_place(graph, text[:cut].strip()), resolve_place(
+                graph, text[cut + 1 :].strip()
+            )
+        except UnknownPlaceError:
+            continue
+    return None
+
+
+def _weather_for(
+    weather: Any,
+    compiled: CompiledNetwork,
+    start: dt.datetime,
+    *,
+    daylight_only: bool,
+) -> tuple[tuple[Any, WeatherTable] | None, Any]:
+    if (weather is None or weather == "calm") and not daylight_only:
+        return None, None
+    msg = "weather is not supported yet"
+    raise PlanInputError(msg)
+
+
+def _at(start: dt.datetime, hours: float) -> dt.datetime:
+    # Round to the second so identical plans print identically.
+    return start + dt.timedelta(seconds=round(hours * 3600.0))
+
+
+def _itinerary(
+    raw: RawPlan,
+    compiled: CompiledNetwork,
+    start: dt.datetime,
+    describe: Any,
+    common: dict[str, Any],
+) -> Itinerary:
+    names = compiled.node_ids
+    graph = compiled.graph
+    legs: list[Leg] = []
+    waits: list[Wait] = []
+    refuels: list[Refuel] = []
+    warnings: list[str] = []
+    network = compiled.network
+    for step in raw.steps:
+        node = names[step.node]
+        if step.kind == "drive":
+            link = int(graph.arc_link[step.arc])
+            data = compiled.link_data(link)
+            ref = compiled.links[link]
+            head = names[int(graph.head[step.arc])]
+            a_km = float(compiled.arc_from_km[step.arc])
+            b_km = float(compiled.arc_to_km[step.arc])
+            geometry = _slice(data["geometry"], float(data["length_km"]), a_km, b_km)
+            previous = legs[-1] if legs else None
+            if (
+                previous is not None
+                and previous.link_id == _link_id(ref, data)
+                and previous.destination == node
+                and node not in network
+                and not (waits and waits[-1].at == node and waits[-1].until > previous.arrive)
+            ):
+                # Pass through a rest point without stopping: one leg for the whole link.
+                legs[-1] = replace(
+                    previous,
+                    destination=head,
+                    distance_km=previous.distance_km + float(graph.arc_km[step.arc]),
+                    arrive=_at(start, step.end_h),
+                    fuel_after_l=step.fuel_after_l,
+                    risk=previous.risk + step.risk,
+                    geometry=_join(previous.geometry, geometry),
+                )
+                continue
+            legs.append(
+                Leg(
+                    origin=node,
+                    destination=head,
+                    terrain=data["terrain"],
+                    distance_km=float(graph.arc_km[step.arc]),
+                    depart=_at(start, step.start_h),
+                    arrive=_at(start, step.end_h),
+                    fuel_before_l=step.fuel_before_l,
+                    fuel_after_l=step.fuel_after_l,
+                    link_id=_link_id(ref, data),
+                    assumed=bool(data["assumed"]),
+                    risk=step.risk,
+                    geometry=geometry,
+                )
+            )
+        elif step.kind == "refuel":
+            confidence = network.nodes[node].get("depot_confidence") or "confirmed"
+            refuels.append(
+                Refuel(
+                    at=node,
+                    start=_at(start, step.start_h),
+                    until=_at(start, step.end_h),
+                    litres=step.fuel_after_l - step.fuel_before_l,
+                    confidence=confidence,
+                )
+            )
+            if confidence != "confirmed":
+                warnings.append(
+                    f"refuel at {node} relies on a {confidence} depot "
+                    f"({step.fuel_after_l - step.fuel_before_l:.0f} L): confirm by radio"
+                )
+        elif step.end_h > step.start_h:
+            shelter = bool(graph.node_shelter[step.node])
+            reason = _wait_reason(step, raw, compiled, start, describe)
+            waits.append(
+                Wait(
+                    at=node,
+                    start=_at(start, step.start_h),
+                    until=_at(start, step.end_h),
+                    reason=reason,
+                    shelter=shelter,
+                )
+            )
+            if not shelter:
+                warnings.append(f"halt in the open at {node}: {reason}")
+    for leg in legs:
+        if leg.assumed:
+            warnings.append(
+                f"leg {leg.origin} - {leg.destination} follows a route that is an assumption "
+                "(not documented as established): check locally"
+            )
+    fuel_start = raw.steps[0].fuel_before_l if raw.steps else 0.0
+    return Itinerary(
+        feasible=True,
+        arrive=_at(start, raw.arrive_h),
+        legs=tuple(legs),
+        waits=tuple(waits),
+        refuels=tuple(refuels),
+        warnings=tuple(dict.fromkeys(warnings)),
+        risk=raw.risk,
+        fuel_start_l=fuel_start,
+        **common,
+    )
+
+
+def _link_id(ref: Any, data: Any) -> str:
+    return str(data.get("id") or f"{ref.u}-{ref.v}")
+
+
+def _wait_reason(
+    step: Any, raw: RawPlan, compiled: CompiledNetwork, start: dt.datetime, describe: Any
+) -> str:
+    if step.kind == "rest" or step.cause == "rest":
+        limit = compiled.vehicle.max_drive_h_per_day
+        return f"crew rest ({limit:g} h driving per day)"
+    if describe is not None:
+        text = describe(step, raw, start)
+        if text:
+            return str(text)
+    if step.cause == "cheaper":
+        return "leaving later is better (less fuel or exposure)"
+    if step.node == raw.steps[0].node and step.start_h == raw.steps[0].start_h:
+        return "delayed start"
+    return "waiting for the way ahead to open"
+
+
+def _slice(line: Any, length_km: float, a_km: float, b_km: float) -> Any:
+    from shapely.geometry import LineString
+    from shapely.ops import substring
+
+    if a_km == 0 and b_km == length_km:
+        return line
+    if b_km == 0 and a_km == length_km:
+        return LineString(list(line.coords)[::-1])
+    # Interpolate along the drawn geometry in proportion to the link's length; the line's
+    # lon/lat vertices may cross 180, so cut in unwrapped longitudes and re-wrap.
+    from .geodesy import normalize_lon, unwrap_lons
+
+    coords = np.asarray(line.coords, dtype=np.float64)
+    unwrapped = LineString(np.column_stack([unwrap_lons(coords[:, 0]), coords[:, 1]]))
+    part = substring(unwrapped, a_km / length_km, b_km / length_km, normalized=True)
+    pts = np.asarray(part.coords, dtype=np.float64)
+    return LineString(np.column_stack([normalize_lon(pts[:, 0]), pts[:, 1]]))
+
+
+def _join(first: Any, second: Any) -> Any:
+    from shapely.geometry import LineString
+
+    return LineString([*first.coords, *list(second.coords)[1:]])
+
+
+def _explain(
+    result: SolveResult,
+    compiled: CompiledNetwork,
+    source: str,
+    target: str,
+    stops: Sequence[str],
+    start: dt.datetime,
+    describe: Any,
+) -> str:
+    from .explain import explain_no_route
+
+    return explain_no_route(result, compiled, source, target, stops, start)

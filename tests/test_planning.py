@@ -1,0 +1,272 @@
+"""plan(): real trips on the bundled network, explanations, and plan invariants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from zoneinfo import ZoneInfo
+
+import networkx as nx
+import pytest
+
+import arcticroute as ar
+from arcticroute.itinerary import Itinerary
+from arcticroute.planning import default_departure, plan
+
+ANADYR_TZ = ZoneInfo("Asia/Anadyr")
+MARCH = "2027-03-10T08:00"
+
+
+def assert_itinerary_valid(it: Itinerary, network: nx.MultiDiGraph, vehicle: ar.Vehicle) -> None:
+    """Invariants every feasible itinerary keeps."""
+    assert it.feasible
+    assert it.legs, "a trip between two places has at least one leg"
+    assert it.legs[0].origin == it.origin
+    assert it.legs[-1].destination == it.destination
+    assert it.arrive == it.legs[-1].arrive
+    events = sorted(
+        [(leg.depart, leg.arrive) for leg in it.legs]
+        + [(w.start, w.until) for w in it.waits]
+        + [(r.start, r.until) for r in it.refuels]
+    )
+    assert events[0][0] >= it.depart
+    for (a_start, a_end), (b_start, _) in itertools.pairwise(events):
+        assert a_start <= a_end
+        assert a_end <= b_start + dt.timedelta(seconds=1), "steps overlap"
+    for a, b in zip(it.legs, it.legs[1:], strict=False):
+        assert a.destination == b.origin, "legs are contiguous"
+        assert a.arrive <= b.depart
+    fuel = it.fuel_start_l
+    refuels = iter(sorted(it.refuels, key=lambda r: r.start))
+    pending = next(refuels, None)
+    for leg in it.legs:
+        while pending is not None and pending.start < leg.depart:
+            fuel += pending.litres
+            pending = next(refuels, None)
+        assert leg.fuel_before_l == pytest.approx(fuel, abs=1e-6)
+        assert leg.fuel_after_l >= vehicle.reserve_l - 1e-6, "fuel never below the reserve"
+        fuel = leg.fuel_after_l
+    for refuel in it.refuels:
+        node = network.nodes[refuel.at]
+        assert node["depot"], "refuels only at depots"
+        stock = node["fuel_stock_l"]
+        assert stock is None or refuel.litres <= stock + 1e-6
+    for wait in it.waits:
+        if wait.at in network:
+            assert wait.shelter == network.nodes[wait.at]["shelter"]
+        assert wait.shelter, "no waiting in the open without weather to justify it"
+
+
+def test_trekol_crosses_the_antimeridian_from_anadyr_to_egvekinot(
+    chukotka: nx.MultiDiGraph, catalogue: dict[str, ar.Vehicle]
+) -> None:
+    it = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH)
+    assert_itinerary_valid(it, chukotka, catalogue["trekol"])
+    assert it.route == ("Anadyr", "Uelkal", "Egvekinot")
+    assert it.distance_km == pytest.approx(285)
+    # 180 km of tundra at 28 km/h and 105 km of sea ice at 22 km/h.
+    assert it.driving_h == pytest.approx(180 / 28 + 105 / 22, abs=1e-3)
+    assert it.legs[1].geometry.coords[-1][0] < 0  # ends west of 180
+
+
+def test_buran_crosses_lavrentiya_uelen_in_a_few_hours(
+    chukotka: nx.MultiDiGraph, catalogue: dict[str, ar.Vehicle]
+) -> None:
+    it = plan(chukotka, "Lavrentiya", "Uelen", "buran", depart=MARCH)
+    assert_itinerary_valid(it, chukotka, catalogue["buran"])
+    assert 2.5 < it.duration_h < 4
+    assert it.fuel_used_l == pytest.approx(103 * 0.28)
+
+
+def test_trucks_run_the_pevek_bilibino_zimnik_in_about_a_day(
+    chukotka: nx.MultiDiGraph, catalogue: dict[str, ar.Vehicle]
+) -> None:
+    it = plan(chukotka, "Pevek", "Bilibino", "truck6x6", depart=MARCH)
+    assert_itinerary_valid(it, chukotka, catalogue["truck6x6"])
+    assert 20 <= it.duration_h <= 30
+    # The crew rests at the heated point midway: the duty limit is 12 h a day.
+    (rest,) = it.waits
+    assert rest.at == "Pevek-Bilibino km 169"
+    assert "crew rest" in rest.reason
+
+
+def test_buran_cannot_reach_lavrentiya_from_anadyr_and_says_why(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    it = plan(chukotka, "Anadyr", "Lavrentiya", "buran", depart=MARCH)
+    assert not it.feasible
+    assert it.binding == "range"
+    assert "usable fuel 88 L" in it.reason
+    assert "no depot in between" in it.reason
+    assert it.to_dict()["feasible"] is False
+
+
+def test_heavy_vehicle_is_stopped_by_thin_ice_with_the_figures(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    it = plan(chukotka, "Anadyr", "Ugolnye Kopi", "mtlb", depart=MARCH)
+    assert not it.feasible
+    assert "river ice 45 cm (measured) < 57 cm needed for 13.0 t" in it.reason
+
+
+def test_closed_season_names_the_opening_date(chukotka: nx.MultiDiGraph) -> None:
+    it = plan(chukotka, "Anadyr", "Uelkal", "trekol", depart="2026-11-26T08:00")
+    assert not it.feasible
+    assert "closed for the season" in it.reason
+    assert "opens on 2026-12-01" in it.reason
+
+
+def test_a_bigger_tank_makes_a_range_limited_trip_possible(
+    chukotka: nx.MultiDiGraph, catalogue: dict[str, ar.Vehicle]
+) -> None:
+    big = catalogue["buran"].replace(carried_fuel_l=200)
+    it = plan(chukotka, "Anadyr", "Lavrentiya", big, depart=MARCH)
+    assert_itinerary_valid(it, chukotka, big)
+    assert it.refuels
+    assert any("likely depot" in w for w in it.warnings) or all(
+        r.confidence == "confirmed" for r in it.refuels
+    )
+
+
+def test_confirmed_depots_only_never_refuels_at_a_likely_depot(
+    chukotka: nx.MultiDiGraph, catalogue: dict[str, ar.Vehicle]
+) -> None:
+    big = catalogue["buran"].replace(carried_fuel_l=400)
+    it = plan(chukotka, "Anadyr", "Lavrentiya", big, depart=MARCH, confirmed_depots_only=True)
+    assert_itinerary_valid(it, chukotka, big)
+    assert all(r.confidence == "confirmed" for r in it.refuels)
+
+
+def test_assumed_links_are_warned_about_and_can_be_excluded(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    it = plan(chukotka, "Anadyr", "Pevek", "gaz34039", depart=MARCH)
+    assert it.feasible
+    assumed = [leg for leg in it.legs if leg.assumed]
+    assert assumed
+    assert any("assumption" in w for w in it.warnings)
+    careful = plan(chukotka, "Anadyr", "Pevek", "gaz34039", depart=MARCH, no_assumed_links=True)
+    assert careful.feasible
+    assert not any(leg.assumed for leg in careful.legs)
+    assert careful.arrive >= it.arrive
+
+
+def test_avoiding_a_place_or_a_link_reroutes(chukotka: nx.MultiDiGraph) -> None:
+    base = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH)
+    assert "Uelkal" in base.route
+    detour = plan(
+        chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, avoid=["Uelkal-Egvekinot"]
+    )
+    assert detour.route[-2] == "Konergino"
+    blocked = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, avoid=["Uelkal"])
+    assert not blocked.feasible
+
+
+def test_via_points_are_visited_in_order(chukotka: nx.MultiDiGraph, catalogue) -> None:
+    it = plan(chukotka, "Lavrentiya", "Uelen", "buran", depart=MARCH, via=["Lorino"])
+    assert_itinerary_valid(it, chukotka, catalogue["buran"])
+    assert it.route[:2] == ("Lavrentiya", "Lorino")
+
+
+def test_objectives_trade_time_for_fuel(chukotka: nx.MultiDiGraph) -> None:
+    fast = plan(chukotka, "Anadyr", "Pevek", "gaz34039", depart=MARCH, objective="time")
+    frugal = plan(chukotka, "Anadyr", "Pevek", "gaz34039", depart=MARCH, objective="fuel")
+    safe = plan(chukotka, "Anadyr", "Pevek", "gaz34039", depart=MARCH, objective="risk")
+    assert frugal.fuel_used_l <= fast.fuel_used_l + 1e-6
+    assert fast.arrive <= frugal.arrive
+    assert safe.risk <= fast.risk + 1e-6
+
+
+def test_plans_are_deterministic(chukotka: nx.MultiDiGraph) -> None:
+    a = plan(chukotka, "Anadyr", "Pevek", "gaz34039", depart=MARCH)
+    b = plan(ar.load_network(), "Anadyr", "Pevek", "gaz34039", depart=MARCH)
+    assert a.to_json() == b.to_json()
+
+
+def test_naive_departure_is_chukotka_time_and_output_carries_the_offset(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    it = plan(chukotka, "Lavrentiya", "Uelen", "buran", depart=dt.datetime(2027, 3, 10, 8))
+    data = json.loads(it.to_json())
+    assert data["depart"] == "2027-03-10T08:00:00+12:00"
+    assert data["arrive"].endswith("+12:00")
+    utc = plan(chukotka, "Lavrentiya", "Uelen", "buran", depart="2027-03-09T20:00+00:00")
+    assert utc.arrive == it.arrive
+
+
+def test_default_departure_is_the_next_0800_local() -> None:
+    morning = dt.datetime(2027, 3, 10, 7, 0, tzinfo=ANADYR_TZ)
+    assert default_departure(morning) == dt.datetime(2027, 3, 10, 8, 0, tzinfo=ANADYR_TZ)
+    evening = dt.datetime(2027, 3, 10, 9, 0, tzinfo=ANADYR_TZ)
+    assert default_departure(evening) == dt.datetime(2027, 3, 11, 8, 0, tzinfo=ANADYR_TZ)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"origin": "Anadry"}, ar.UnknownPlaceError, "did you mean 'Anadyr'"),
+        ({"vehicle": "snowcat"}, ar.VehicleError, "unknown vehicle 'snowcat'"),
+        ({"depart": "next tuesday"}, ValueError, "not a time"),
+        ({"objective": "fastest"}, ValueError, "objective 'fastest'"),
+        ({"fuel_start_l": 500.0}, ValueError, "fuel_start_l 500.0"),
+        ({"reserve": 2.0}, ar.VehicleError, "reserve 2.0"),
+        ({"avoid": ["Uelen-Anadyr"]}, ar.UnknownPlaceError, "no link between"),
+    ],
+)
+def test_bad_requests_raise_clear_errors(
+    chukotka: nx.MultiDiGraph, kwargs: dict[str, object], error: type, message: str
+) -> None:
+    args: dict[str, object] = {"origin": "Lavrentiya", "destination": "Uelen", "vehicle": "buran"}
+    options: dict[str, object] = {"depart": MARCH}
+    for key, value in kwargs.items():
+        (args if key in args else options)[key] = value
+    with pytest.raises(error, match=message):
+        plan(chukotka, **args, **options)  # type: ignore[arg-type]
+
+
+def test_user_built_networkx_graph_plans(catalogue) -> None:
+    from shapely.geometry import LineString
+
+    g = nx.MultiDiGraph()
+    for name, lon in (("camp", 179.5), ("hut", -179.8), ("village", -179.0)):
+        g.add_node(
+            name,
+            name=name,
+            lon=lon,
+            lat=66.0,
+            shelter=True,
+            depot=name == "hut",
+            depot_confidence="confirmed" if name == "hut" else None,
+            fuel_stock_l=None,
+        )
+    common = dict(
+        length_source="geodesic",
+        oneway=False,
+        season=None,
+        ice_thickness_cm=None,
+        status="open",
+        maintained=False,
+        assumed=False,
+        source="test",
+        rest_stops_km=(),
+    )
+    g.add_edge(
+        "camp",
+        "hut",
+        terrain="trail",
+        length_km=20.0,
+        geometry=LineString([(179.5, 66.0), (-179.8, 66.0)]),
+        **common,
+    )
+    g.add_edge(
+        "hut",
+        "village",
+        terrain="tundra",
+        length_km=30.0,
+        geometry=LineString([(-179.8, 66.0), (-179.0, 66.0)]),
+        **common,
+    )
+    it = plan(g, "camp", "village", catalogue["viking"], depart=MARCH)
+    assert it.route == ("camp", "hut", "village")
+    assert it.driving_h == pytest.approx(20 / 45 + 30 / 28, abs=2 / 3600)  # times to the second

@@ -1,0 +1,499 @@
+"""The exact solver against a brute-force oracle, invariants, parity and explanations."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from arcticroute._errors import UnknownPlaceError, VehicleError, WeatherError
+from arcticroute.solver import CompiledGraph, SolveResult, WeatherTable, solve
+from strategies import (
+    INF,
+    Outcome,
+    Query,
+    assert_plan_valid,
+    compiled_graphs,
+    make_graph,
+    oracle,
+    queries,
+    weather_tables,
+)
+
+MAX_ARCS = 5
+
+
+def run(
+    graph: CompiledGraph,
+    weather: WeatherTable | None,
+    q: Query,
+    objective: str = "time",
+    **extra: object,
+) -> SolveResult:
+    res = solve(
+        graph,
+        q.origin,
+        q.target,
+        weather=weather,
+        objective=objective,  # type: ignore[arg-type]
+        **q.kwargs(),
+        **extra,  # type: ignore[arg-type]
+    )
+    for plan in res.plans:
+        assert_plan_valid(graph, weather, plan, q)
+    if res.feasible:
+        assert res.binding == "none"
+        assert res.reason == ""
+        assert res.plans
+    else:
+        assert res.plans == ()
+        assert res.binding in ("unreachable", "range", "weather", "duty", "deadline")
+        assert res.reason
+    return res
+
+
+def value(objective: str, arrive: float, burned: float, risk: float) -> float:
+    return {"time": arrive, "fuel": burned, "risk": risk}[objective]
+
+
+def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Query) -> None:
+    outcomes = oracle(graph, weather, q, max_arcs=MAX_ARCS)
+    assume(outcomes is not None)
+    assert outcomes is not None
+    for objective in ("time", "fuel", "risk"):
+        res = run(graph, weather, q, objective)
+        if not res.feasible:
+            assert outcomes == [], f"{objective}: solver infeasible, oracle found {outcomes[0]}"
+            continue
+        plan = res.plans[0]
+        got = value(objective, plan.arrive_h, plan.fuel_used_l, plan.risk)
+        if not outcomes:
+            assert len(plan.arcs) > MAX_ARCS, f"{objective}: oracle found nothing, solver did"
+            continue
+        best = min(value(objective, o.arrive_h, o.burned_l, o.risk) for o in outcomes)
+        if len(plan.arcs) <= MAX_ARCS:
+            assert got == pytest.approx(best, abs=1e-9), f"{objective}: {got} != oracle {best}"
+        else:
+            assert got <= best + 1e-9, f"{objective}: {got} worse than oracle {best}"
+
+
+def check_pareto(graph: CompiledGraph, weather: WeatherTable | None, q: Query) -> None:
+    outcomes = oracle(graph, weather, q, max_arcs=MAX_ARCS)
+    assume(outcomes is not None)
+    assert outcomes is not None
+    res = run(graph, weather, q, "pareto")
+    points = [(p.arrive_h, p.fuel_used_l, p.risk) for p in res.plans]
+    assert points == sorted(points)
+    for i, a in enumerate(points):
+        for j, b in enumerate(points):
+            if i != j:
+                assert not all(x <= y + 1e-9 for x, y in zip(a, b, strict=True)), (a, b)
+    # complete: every plan the oracle knows is matched or beaten
+    for o in outcomes:
+        assert any(
+            a <= o.arrive_h + 1e-9 and b <= o.burned_l + 1e-9 and r <= o.risk + 1e-9
+            for a, b, r in points
+        ), f"oracle plan {o} not covered by {points}"
+    # sound: each short solver plan is a real plan
+    known = {(o.arrive_h, o.burned_l, o.risk) for o in outcomes}
+    for plan, pt in zip(res.plans, points, strict=True):
+        if len(plan.arcs) <= MAX_ARCS:
+            assert any(
+                all(abs(x - y) <= 1e-9 for x, y in zip(pt, k, strict=True)) for k in known
+            ), f"solver point {pt} unknown to the oracle"
+
+
+# ------------------------------------------------------------------------------------------
+# Against the oracle
+# ------------------------------------------------------------------------------------------
+
+
+@given(st.data())
+def test_static_optimum_matches_oracle(data: st.DataObject) -> None:
+    graph = data.draw(compiled_graphs())
+    q = data.draw(queries(graph.n_nodes))
+    check_objectives(graph, None, q)
+
+
+@given(st.data())
+def test_weather_optimum_matches_oracle(data: st.DataObject) -> None:
+    n_cells = data.draw(st.integers(1, 3))
+    graph = data.draw(compiled_graphs(max_nodes=5, n_cells=n_cells))
+    weather = data.draw(weather_tables(n_cells))
+    q = data.draw(queries(graph.n_nodes, duty=False))
+    check_objectives(graph, weather, q)
+
+
+@given(st.data())
+def test_weather_with_duty_matches_oracle(data: st.DataObject) -> None:
+    n_cells = data.draw(st.integers(1, 2))
+    graph = data.draw(compiled_graphs(max_nodes=5, n_cells=n_cells))
+    weather = data.draw(weather_tables(n_cells))
+    q = data.draw(queries(graph.n_nodes, via=False))
+    check_objectives(graph, weather, q)
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_pareto_set_matches_oracle(data: st.DataObject) -> None:
+    n_cells = data.draw(st.integers(1, 2))
+    graph = data.draw(compiled_graphs(max_nodes=5, n_cells=n_cells))
+    weather = data.draw(st.one_of(st.none(), weather_tables(n_cells)))
+    q = data.draw(queries(graph.n_nodes, via=False))
+    check_pareto(graph, weather, q)
+
+
+def test_oracle_sees_a_wait_for_a_storm() -> None:
+    # the oracle itself: 0 (shelter) -> 1, arc closed until 2 h
+    g = make_graph(2, [(0, 1, 1.0, 1.0, 1.0, 0)], shelter=[True, False])
+    w = WeatherTable(
+        0.0,
+        1.0,
+        np.array([[False, False, True]]),
+        np.ones((1, 3)),
+        np.ones((1, 3)),
+        np.ones((1, 3)),
+    )
+    assert oracle(g, w, Query(0, 1)) == [Outcome(3.0, 1.0, 1.0, 1)]
+
+
+# ------------------------------------------------------------------------------------------
+# Properties
+# ------------------------------------------------------------------------------------------
+
+
+@given(st.data())
+def test_bigger_tank_never_arrives_later(data: st.DataObject) -> None:
+    n_cells = data.draw(st.integers(1, 2))
+    graph = data.draw(compiled_graphs(n_cells=n_cells))
+    weather = data.draw(st.one_of(st.none(), weather_tables(n_cells)))
+    q = data.draw(queries(graph.n_nodes))
+    assume(math.isfinite(q.capacity_l))
+    q = replace(q, start_fuel_l=None)
+    small = run(graph, weather, q)
+    big = run(graph, weather, replace(q, capacity_l=q.capacity_l * 2))
+    if small.feasible:
+        assert big.feasible
+        assert big.plans[0].arrive_h <= small.plans[0].arrive_h + 1e-9
+
+
+@given(st.data())
+def test_added_closure_never_arrives_earlier(data: st.DataObject) -> None:
+    # With shelters everywhere (and no duty) the vehicle may always wait, so the set of
+    # feasible plans can only shrink when a step closes.
+    n_cells = data.draw(st.integers(1, 2))
+    graph = data.draw(compiled_graphs(n_cells=n_cells))
+    graph = replace(graph, node_shelter=np.ones(graph.n_nodes, np.bool_))
+    weather = data.draw(weather_tables(n_cells))
+    q = data.draw(queries(graph.n_nodes, duty=False))
+    c = data.draw(st.integers(0, n_cells - 1))
+    k = data.draw(st.integers(0, weather.n_steps - 1))
+    closed = weather.open.copy()
+    closed[c, k] = False
+    before = run(graph, weather, q)
+    after = run(graph, replace(weather, open=closed), q)
+    if after.feasible:
+        assert before.feasible
+        assert after.plans[0].arrive_h >= before.plans[0].arrive_h - 1e-9
+
+
+@given(st.data())
+def test_calm_open_table_gives_the_static_plan(data: st.DataObject) -> None:
+    n_cells = data.draw(st.integers(1, 3))
+    graph = data.draw(compiled_graphs(n_cells=n_cells))
+    q = data.draw(queries(graph.n_nodes))
+    n_steps = data.draw(st.integers(1, 4))
+    calm = WeatherTable(
+        t0_h=data.draw(st.sampled_from([-3.0, 0.0, 1.5])),
+        step_h=0.75,
+        open=np.ones((n_cells, n_steps), np.bool_),
+        speed_factor=np.ones((n_cells, n_steps)),
+        fuel_factor=np.ones((n_cells, n_steps)),
+        risk_factor=np.ones((n_cells, n_steps)),
+    )
+    for objective in ("time", "fuel", "pareto"):
+        static = run(graph, None, q, objective)
+        weathered = run(graph, calm, q, objective)
+        assert static.feasible == weathered.feasible
+        assert static.plans == weathered.plans
+        assert static.binding == weathered.binding
+
+
+@given(st.data())
+def test_same_query_gives_the_same_plan(data: st.DataObject) -> None:
+    n_cells = data.draw(st.integers(1, 2))
+    graph = data.draw(compiled_graphs(n_cells=n_cells))
+    weather = data.draw(st.one_of(st.none(), weather_tables(n_cells)))
+    q = data.draw(queries(graph.n_nodes))
+    assert run(graph, weather, q) == run(graph, weather, q)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_static_unlimited_tank_equals_scipy_dijkstra(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    m = 1500
+    pairs = {
+        (int(a), int(b))
+        for a, b in zip(rng.integers(0, n, m), rng.integers(0, n, m), strict=True)
+        if a != b
+    }
+    arcs = [(a, b, float(rng.uniform(0.05, 5.0)), 1.0, 1.0, 0) for a, b in sorted(pairs)]
+    graph = make_graph(n, arcs)
+    matrix = csr_matrix((graph.arc_hours, graph.head, graph.indptr), shape=(n, n))
+    dist = dijkstra(matrix, indices=0)
+    for target in range(1, n, 7):
+        res = solve(graph, 0, target, capacity_l=INF)
+        if math.isfinite(dist[target]):
+            assert res.feasible
+            assert res.plans[0].arrive_h == pytest.approx(dist[target], rel=1e-12)
+        else:
+            assert not res.feasible
+            assert res.binding == "unreachable"
+
+
+# ------------------------------------------------------------------------------------------
+# Behaviours
+# ------------------------------------------------------------------------------------------
+
+
+def storm(n_cells: int, closed: dict[int, list[int]], n_steps: int = 6) -> WeatherTable:
+    opn = np.ones((n_cells, n_steps), np.bool_)
+    for c, steps in closed.items():
+        opn[c, steps] = False
+    ones = np.ones((n_cells, n_steps))
+    return WeatherTable(0.0, 1.0, opn, ones.copy(), ones.copy(), ones.copy())
+
+
+def test_storm_forces_wait_at_shelter() -> None:
+    g = make_graph(
+        3,
+        [(0, 1, 1.0, 1.0, 1.0, 0), (1, 2, 1.0, 1.0, 1.0, 1)],
+        shelter=[True, True, False],
+        node_cell=[0, 0, 1],
+    )
+    w = storm(2, {1: [0, 1, 2]})
+    res = run(g, w, Query(0, 2))
+    kinds = [(s.kind, s.cause) for s in res.plans[0].steps]
+    assert kinds == [("drive", ""), ("wait", "weather"), ("drive", "")]
+    assert res.plans[0].arrive_h == 4.0
+
+
+def test_no_wait_in_the_open_during_a_storm() -> None:
+    # node 1 is open country in the storm cell, and so is the arc that reaches it
+    g = make_graph(
+        3,
+        [(0, 1, 1.0, 1.0, 1.0, 1), (1, 2, 1.0, 1.0, 1.0, 0)],
+        shelter=[True, False, True],
+        node_cell=[0, 1, 0],
+    )
+    w = storm(2, {1: [2, 3]})
+    res = run(g, w, Query(0, 2, deadline_h=10.0))
+    assert res.feasible
+    assert res.plans[0].arrive_h == 2.0
+    # leaving 0 at 1.5 h would arrive at 1 at 2.5 h, inside the storm: not possible; the
+    # next departure is after the storm
+    res = run(g, w, Query(0, 2, depart_h=1.5))
+    assert [s.kind for s in res.plans[0].steps] == ["wait", "drive", "drive"]
+    assert res.plans[0].steps[1].start_h == 4.0
+
+
+def test_halt_at_the_end_of_an_open_arc() -> None:
+    # node 1 is in the storm cell, the arc into it is not: the vehicle may stop short of
+    # node 1 and wait there until its outgoing arc opens
+    g = make_graph(
+        3,
+        [(0, 1, 1.0, 1.0, 1.0, 0), (1, 2, 1.0, 1.0, 1.0, 1)],
+        shelter=[False, False, True],
+        node_cell=[0, 1, 0],
+    )
+    w = storm(2, {1: [0, 1, 2]})
+    res = run(g, w, Query(0, 2))
+    assert res.feasible
+    assert res.plans[0].arrive_h == 4.0
+    assert [s.kind for s in res.plans[0].steps] == ["drive", "wait", "drive"]
+
+
+def test_crew_rests_at_a_shelter() -> None:
+    g = make_graph(
+        3, [(0, 1, 3.0, 1.0, 1.0, 0), (1, 2, 3.0, 1.0, 1.0, 0)], shelter=[True, True, True]
+    )
+    res = run(g, None, Query(0, 2, max_drive_h=4.0, rest_h=8.0))
+    assert [s.kind for s in res.plans[0].steps] == ["drive", "rest", "drive"]
+    assert res.plans[0].arrive_h == 14.0
+    assert res.plans[0].driving_h == 6.0
+
+
+def test_refuels_at_a_depot_when_needed() -> None:
+    g = make_graph(
+        3,
+        [(0, 1, 1.0, 5.0, 1.0, 0), (1, 2, 1.0, 5.0, 1.0, 0), (0, 2, 5.0, 6.0, 1.0, 0)],
+        shelter=[True, True, True],
+        depot_stock={1: INF},
+    )
+    res = run(g, None, Query(0, 2, capacity_l=8.0, refuel_h=0.5))
+    plan = res.plans[0]
+    assert [s.kind for s in plan.steps] == ["drive", "refuel", "drive"]
+    assert plan.arrive_h == 2.5
+    assert plan.fuel_used_l == 10.0
+    assert plan.refuelled_l == 5.0
+    res = run(g, None, Query(0, 2, capacity_l=8.0, refuel_h=10.0))
+    assert res.plans[0].arcs == (2,) or [s.kind for s in res.plans[0].steps] == ["drive"]
+
+
+def test_fuel_objective_takes_the_frugal_route() -> None:
+    g = make_graph(
+        3, [(0, 1, 1.0, 5.0, 1.0, 0), (1, 2, 1.0, 5.0, 1.0, 0), (0, 2, 5.0, 6.0, 3.0, 0)]
+    )
+    assert run(g, None, Query(0, 2), "time").plans[0].arrive_h == 2.0
+    assert run(g, None, Query(0, 2), "fuel").plans[0].fuel_used_l == 6.0
+    assert run(g, None, Query(0, 2), "risk").plans[0].risk == 2.0
+    pareto = run(g, None, Query(0, 2), "pareto").plans
+    assert [(p.arrive_h, p.fuel_used_l) for p in pareto] == [(2.0, 10.0), (5.0, 6.0)]
+
+
+def test_via_points_are_visited_in_order() -> None:
+    arcs = [(a, b, 1.0, 1.0, 1.0, 0) for a in range(4) for b in range(4) if a != b]
+    g = make_graph(4, arcs)
+    res = run(g, None, Query(0, 3, via=(2, 1)))
+    heads = [int(g.head[a]) for a in res.plans[0].arcs]
+    assert heads == [2, 1, 3]
+
+
+def test_banned_arcs_and_nodes_are_avoided() -> None:
+    g = make_graph(
+        3, [(0, 1, 1.0, 1.0, 1.0, 0), (1, 2, 1.0, 1.0, 1.0, 0), (0, 2, 5.0, 1.0, 1.0, 0)]
+    )
+    assert solve(g, 0, 2, capacity_l=INF).plans[0].arrive_h == 2.0
+    banned = np.zeros(3, np.bool_)
+    banned[1] = True
+    assert solve(g, 0, 2, capacity_l=INF, banned_nodes=banned).plans[0].arrive_h == 5.0
+    arcs = np.zeros(g.n_arcs, np.bool_)
+    arcs[[i for i in range(g.n_arcs) if g.head[i] == 2]] = True
+    res = solve(g, 0, 2, capacity_l=INF, banned_arcs=arcs)
+    assert not res.feasible
+    assert res.binding == "unreachable"
+    res = solve(g, 0, 1, capacity_l=INF, banned_nodes=banned)
+    assert res.binding == "unreachable"
+    assert "banned" in res.reason
+
+
+def test_origin_is_target() -> None:
+    g = make_graph(2, [(0, 1, 1.0, 1.0, 1.0, 0)])
+    res = run(g, None, Query(1, 1, depart_h=3.0))
+    assert res.plans[0].steps == ()
+    assert res.plans[0].arrive_h == 3.0
+
+
+# ------------------------------------------------------------------------------------------
+# Explanations
+# ------------------------------------------------------------------------------------------
+
+
+def test_explains_range() -> None:
+    g = make_graph(
+        4,
+        [(0, 1, 1.0, 40.0, 1.0, 0), (1, 2, 6.0, 96.0, 1.0, 0), (2, 3, 1.0, 10.0, 1.0, 0)],
+        depot_stock={1: INF, 2: INF},
+    )
+    res = solve(g, 0, 3, capacity_l=100.0, reserve_l=12.0)
+    assert not res.feasible
+    assert res.binding == "range"
+    assert "usable range 88 L" in res.reason
+    assert "arc 1->2 (120 km, 96 L)" in res.reason
+
+
+def test_explains_weather() -> None:
+    g = make_graph(2, [(0, 1, 1.0, 1.0, 1.0, 0)], shelter=[False, True])
+    w = storm(1, {0: [0, 1, 2, 3, 4, 5]})
+    res = solve(g, 0, 1, capacity_l=INF, weather=w)
+    assert res.binding == "weather"
+    assert "blocked at node 0" in res.reason
+    assert "closed from" in res.reason
+    w = storm(1, {0: [2, 3, 4]})
+    res = solve(g, 0, 1, capacity_l=INF, weather=w, depart_h=2.5, deadline_h=4.0)
+    assert res.binding == "weather"
+    assert "until 5.0 h" in res.reason
+
+
+def test_explains_duty() -> None:
+    g = make_graph(
+        3, [(0, 1, 3.0, 1.0, 1.0, 0), (1, 2, 3.0, 1.0, 1.0, 0)], shelter=[True, False, True]
+    )
+    res = solve(g, 0, 2, capacity_l=INF, max_drive_h=4.0, rest_h=8.0)
+    assert res.binding == "duty"
+    assert "6.0 h" in res.reason
+
+
+def test_explains_deadline() -> None:
+    g = make_graph(2, [(0, 1, 3.0, 1.0, 1.0, 0)])
+    res = solve(g, 0, 1, capacity_l=INF, deadline_h=2.0)
+    assert res.binding == "deadline"
+    assert "3.0 h" in res.reason
+
+
+def test_explains_unreachable() -> None:
+    g = make_graph(3, [(0, 1, 3.0, 1.0, 1.0, 0)])
+    res = solve(g, 0, 2, capacity_l=10.0, max_drive_h=2.0, rest_h=1.0)
+    assert res.binding == "unreachable"
+    assert "node 0 to node 2" in res.reason
+
+
+@given(st.data())
+def test_binding_constraint_is_the_one_that_relaxes(data: st.DataObject) -> None:
+    n_cells = data.draw(st.integers(1, 2))
+    graph = data.draw(compiled_graphs(n_cells=n_cells))
+    weather = data.draw(st.one_of(st.none(), weather_tables(n_cells)))
+    q = data.draw(queries(graph.n_nodes))
+    res = run(graph, weather, q)
+    assume(not res.feasible)
+    everything = replace(
+        q, capacity_l=INF, start_fuel_l=None, reserve_l=0.0, max_drive_h=INF, deadline_h=INF
+    )
+    if res.binding == "unreachable":
+        assert not run(graph, None, everything).feasible
+    elif res.reason.startswith("no single constraint"):
+        assert run(graph, None, everything).feasible
+    elif res.binding == "range":
+        relaxed = replace(q, capacity_l=INF, start_fuel_l=None, reserve_l=0.0)
+        assert run(graph, weather, relaxed).feasible
+    elif res.binding == "weather":
+        assert run(graph, None, q).feasible
+    elif res.binding == "duty":
+        assert run(graph, weather, replace(q, max_drive_h=INF)).feasible
+    elif res.binding == "deadline":
+        assert run(graph, weather, replace(q, deadline_h=INF)).feasible
+
+
+# ------------------------------------------------------------------------------------------
+# Input validation
+# ------------------------------------------------------------------------------------------
+
+
+def test_rejects_bad_input() -> None:
+    g = make_graph(2, [(0, 1, 1.0, 1.0, 1.0, 0)])
+    with pytest.raises(UnknownPlaceError, match="origin"):
+        solve(g, 5, 1, capacity_l=1.0)
+    with pytest.raises(UnknownPlaceError, match="via"):
+        solve(g, 0, 1, capacity_l=1.0, via=[-1])
+    with pytest.raises(VehicleError, match="capacity_l"):
+        solve(g, 0, 1, capacity_l=0.0)
+    with pytest.raises(VehicleError, match="reserve_l"):
+        solve(g, 0, 1, capacity_l=1.0, reserve_l=2.0)
+    with pytest.raises(VehicleError, match="rest_h"):
+        solve(g, 0, 1, capacity_l=1.0, max_drive_h=30.0)
+    with pytest.raises(ValueError, match="objective"):
+        solve(g, 0, 1, capacity_l=1.0, objective="speed")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="banned_nodes"):
+        solve(g, 0, 1, capacity_l=1.0, banned_nodes=np.zeros(3, np.bool_))
+    bad = storm(1, {})
+    with pytest.raises(WeatherError, match="cells"):
+        solve(replace(g, arc_cell=np.array([1])), 0, 1, capacity_l=1.0, weather=bad)
+    with pytest.raises(WeatherError, match="speed_factor"):
+        solve(g, 0, 1, capacity_l=1.0, weather=replace(bad, speed_factor=np.zeros((1, 6))))
