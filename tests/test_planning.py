@@ -270,3 +270,9 @@ def test_user_built_networkx_graph_plans(catalogue) -> None:
     it = plan(g, "camp", "village", catalogue["viking"], depart=MARCH)
     assert it.route == ("camp", "hut", "village")
     assert it.driving_h == pytest.approx(20 / 45 + 30 / 28, abs=2 / 3600)  # times to the second
+
+
+def test_table_fits_an_80_column_terminal(chukotka: nx.MultiDiGraph) -> None:
+    for trip in (("Anadyr", "Pevek", "gaz34039"), ("Anadyr", "Lavrentiya", "buran")):
+        table = plan(chukotka, *trip, depart=MARCH).to_table()
+        assert max(len(line) for line in table.splitlines()) <= 80

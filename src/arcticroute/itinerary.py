@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -271,7 +272,7 @@ class Itinerary:
         """
         head = f"{self.origin} -> {self.destination} by {self.vehicle}"
         if not self.feasible:
-            return f"{head}: NO FEASIBLE ROUTE\n{self.reason}"
+            return "\n".join([f"{head}: NO FEASIBLE ROUTE", *textwrap.wrap(self.reason, 79)])
 
         def hm(value: dt.datetime) -> str:
             return value.strftime("%d %b %H:%M")
@@ -283,9 +284,9 @@ class Itinerary:
                 (
                     leg.depart,
                     1,
-                    f"{hm(leg.depart)}  {hm(leg.arrive)}  {_clip(leg.origin, 13):13} "
-                    f"{_clip(leg.destination, 13):13} {leg.terrain:11} {leg.distance_km:5.0f}"
-                    f"{mark}{leg.fuel_before_l:5.0f}>{leg.fuel_after_l:<4.0f}",
+                    f"{hm(leg.depart)} {hm(leg.arrive)} {_clip(leg.origin, 12):12} "
+                    f"{_clip(leg.destination, 12):12} {leg.terrain:11} {leg.distance_km:4.0f}"
+                    f"{mark}{leg.fuel_before_l:4.0f}>{leg.fuel_after_l:<4.0f}",
                 )
             )
         for wait in self.waits:
@@ -293,7 +294,7 @@ class Itinerary:
                 (
                     wait.start,
                     0,
-                    f"{hm(wait.start)}  {hm(wait.until)}  wait at {_clip(wait.at, 18)}: "
+                    f"{hm(wait.start)} {hm(wait.until)} wait at {_clip(wait.at, 18)}: "
                     f"{_clip(wait.reason, 36)}",
                 )
             )
@@ -303,23 +304,24 @@ class Itinerary:
                 (
                     refuel.start,
                     0,
-                    f"{hm(refuel.start)}  {hm(refuel.until)}  refuel at {refuel.at}: "
+                    f"{hm(refuel.start)} {hm(refuel.until)} refuel at {refuel.at}: "
                     f"+{refuel.litres:.0f} L{mark}",
                 )
             )
         events.sort(key=lambda e: (e[0], e[1]))
         lines = [
             head,
-            f"{'depart':12}  {'arrive':12}  {'from':13} {'to':13} {'terrain':11} {'km':>5} fuel L",
-            "-" * 79,
-            *(text for _, _, text in events),
-            "-" * 79,
+            f"{'depart':12} {'arrive':12} {'from':12} {'to':12} {'terrain':11} {'km':>4}  fuel L",
+            "-" * 78,
+            *(text.rstrip() for _, _, text in events),
+            "-" * 78,
             f"{self.distance_km:.0f} km, {self.driving_h:.1f} h driving, {self.duration_h:.1f} h "
             f"elapsed, {self.fuel_used_l:.0f} L burnt, risk {self.risk:.1f}",
         ]
         if self.arrive is not None:
             lines.append(f"depart {self.depart.isoformat()}  arrive {self.arrive.isoformat()}")
-        lines.extend(f"warning: {w}" for w in self.warnings)
+        for warning in self.warnings:
+            lines.extend(textwrap.wrap(f"warning: {warning}", width=79, subsequent_indent="  "))
         if any(leg.assumed for leg in self.legs) or any(
             r.confidence != "confirmed" for r in self.refuels
         ):
