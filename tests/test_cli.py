@@ -87,3 +87,144 @@ def test_unwritable_output_is_a_clear_error(
 ) -> None:
     assert main(["network", "--output", str(tmp_path / "no" / "such" / "dir.txt")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_plan_command_prints_a_real_plan() -> None:
+    result = run(
+        "plan",
+        "--from",
+        "Anadyr",
+        "--to",
+        "Egvekinot",
+        "--vehicle",
+        "trekol",
+        "--depart",
+        "2027-03-10T08:00",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Anadyr" in result.stdout and "Uelkal" in result.stdout
+    assert "+12:00" in result.stdout
+
+
+def test_plan_without_a_route_exits_1_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "plan",
+            "--from",
+            "Anadyr",
+            "--to",
+            "Lavrentiya",
+            "--vehicle",
+            "buran",
+            "--depart",
+            "2027-03-10T08:00",
+            "--format",
+            "json",
+        ]
+    )
+    assert code == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["feasible"] is False
+    assert "no depot in between" in data["reason"]
+    assert "no feasible route" in captured.err
+
+
+def test_plan_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "plan",
+                "--from",
+                "Lavrentiya",
+                "--to",
+                "Uelen",
+                "--vehicle",
+                "buran",
+                "--depart",
+                "2027-03-10T08:00",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    for key in (
+        "feasible",
+        "origin",
+        "destination",
+        "vehicle",
+        "depart",
+        "arrive",
+        "duration_h",
+        "driving_h",
+        "distance_km",
+        "fuel_used_l",
+        "risk",
+        "legs",
+        "waits",
+        "refuels",
+        "reason",
+        "warnings",
+    ):
+        assert key in data
+    assert set(data["legs"][0]) >= {
+        "from",
+        "to",
+        "terrain",
+        "distance_km",
+        "depart",
+        "arrive",
+        "fuel_before_l",
+        "fuel_after_l",
+    }
+
+
+def test_plan_pareto_lists_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "plan",
+                "--from",
+                "Anadyr",
+                "--to",
+                "Pevek",
+                "--vehicle",
+                "gaz34039",
+                "--depart",
+                "2027-03-10T08:00",
+                "--objective",
+                "pareto",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    options = json.loads(capsys.readouterr().out)
+    assert len(options) >= 2
+    arrivals = [o["arrive"] for o in options]
+    assert arrivals == sorted(arrivals)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "Anadry", "--to", "Uelen", "--vehicle", "buran"], "did you mean 'Anadyr'"),
+        (
+            ["--from", "Anadyr", "--to", "Uelen", "--vehicle", "buran", "--depart", "tomorrow"],
+            "is not a time",
+        ),
+        (["--from", "Anadyr", "--to", "Uelen", "--vehicle", "nope.toml"], "does not exist"),
+        (
+            ["--from", "Anadyr", "--to", "Uelen", "--vehicle", "buran", "--avoid", "Atlantis"],
+            "unknown place 'Atlantis'",
+        ),
+    ],
+)
+def test_plan_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
+    result = run("plan", *args)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -205,16 +205,11 @@ def _vehicle_json(vehicle: Any) -> dict[str, Any]:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    from .planning import plan
+    from .planning import plan, plan_pareto
 
-    itinerary = plan(
-        args.network,
-        args.origin,
-        args.destination,
-        args.vehicle,
+    options: dict[str, Any] = dict(
         depart=args.depart,
         weather=args.weather,
-        objective=args.objective,
         via=args.via or (),
         fuel_start_l=args.fuel_start,
         reserve=args.reserve,
@@ -224,7 +219,20 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         no_assumed_links=args.no_assumed_links,
         avoid=args.avoid or (),
     )
-    text = itinerary.to_json() if args.format == "json" else itinerary.to_table()
+    trip = (args.network, args.origin, args.destination, args.vehicle)
+    if args.objective == "pareto":
+        options_found = plan_pareto(*trip, **options)
+        itinerary = options_found[0]
+        if args.format == "json":
+            text = json.dumps([o.to_dict() for o in options_found], ensure_ascii=False, indent=1)
+        else:
+            text = "\n\n".join(
+                f"option {k} of {len(options_found)}\n{o.to_table()}"
+                for k, o in enumerate(options_found, start=1)
+            )
+    else:
+        itinerary = plan(*trip, objective=args.objective, **options)
+        text = itinerary.to_json() if args.format == "json" else itinerary.to_table()
     _write_output(text, args.output, force=args.force)
     if not itinerary.feasible:
         if args.output is not None or args.format != "table":
@@ -257,7 +265,7 @@ def _build_parser() -> argparse.ArgumentParser:
     trip.add_argument("--deadline", help="latest acceptable arrival, same form as --depart")
     trip.add_argument("--network", default="chukotka", help="chukotka or a GeoJSON file")
     trip.add_argument("--weather", default=None, help="calm (default)")
-    trip.add_argument("--objective", choices=("time", "fuel", "risk"), default="time")
+    trip.add_argument("--objective", choices=("time", "fuel", "risk", "pareto"), default="time")
     rules = plan.add_argument_group("vehicle and safety rules")
     rules.add_argument("--reserve", type=float, help="fuel reserve fraction, e.g. 0.3")
     rules.add_argument("--fuel-start", type=float, metavar="L", help="litres at departure")

@@ -26,7 +26,7 @@ from .network import load_network, resolve_place
 from .solver import RawPlan, SolveResult, WeatherTable, solve
 from .vehicles import Vehicle, get_vehicle
 
-__all__ = ["CHUKOTKA_TZ", "Objective", "default_departure", "plan"]
+__all__ = ["CHUKOTKA_TZ", "Objective", "default_departure", "plan", "plan_pareto"]
 
 CHUKOTKA_TZ = ZoneInfo("Asia/Anadyr")
 """Chukotka's time zone (UTC+12, no daylight saving)."""
@@ -158,6 +158,75 @@ def plan(
     >>> it.feasible, round(it.distance_km)
     (True, 103)
     """
+    if objective not in _OBJECTIVES:
+        msg = f"objective {objective!r} must be one of {', '.join(_OBJECTIVES)}"
+        raise PlanInputError(msg)
+    return _plan_many(
+        network,
+        origin,
+        destination,
+        vehicle,
+        objective=objective,
+        depart=depart,
+        weather=weather,
+        via=via,
+        fuel_start_l=fuel_start_l,
+        reserve=reserve,
+        max_drive_h=max_drive_h,
+        deadline=deadline,
+        confirmed_depots_only=confirmed_depots_only,
+        no_assumed_links=no_assumed_links,
+        avoid=avoid,
+        daylight_only=daylight_only,
+    )[0]
+
+
+def plan_pareto(
+    network: nx.MultiDiGraph | str | Path,
+    origin: str,
+    destination: str,
+    vehicle: Vehicle | str | Path,
+    **options: Any,
+) -> tuple[Itinerary, ...]:
+    """All trips that no other trip beats on arrival, fuel burnt and risk together.
+
+    Parameters
+    ----------
+    network, origin, destination, vehicle
+        As for `plan`.
+    **options
+        The keyword options of `plan` except ``objective``.
+
+    Returns
+    -------
+    tuple of Itinerary
+        Sorted by arrival; a single infeasible itinerary when no route exists.
+    """
+    if "objective" in options:
+        msg = "plan_pareto takes no objective: it returns every non-dominated trip"
+        raise PlanInputError(msg)
+    return _plan_many(network, origin, destination, vehicle, objective="pareto", **options)
+
+
+def _plan_many(
+    network: nx.MultiDiGraph | str | Path,
+    origin: str,
+    destination: str,
+    vehicle: Vehicle | str | Path,
+    *,
+    objective: str,
+    depart: dt.datetime | str | None = None,
+    weather: Any = None,
+    via: Sequence[str] = (),
+    fuel_start_l: float | None = None,
+    reserve: float | None = None,
+    max_drive_h: float | None = None,
+    deadline: dt.datetime | str | None = None,
+    confirmed_depots_only: bool = False,
+    no_assumed_links: bool = False,
+    avoid: Iterable[str] = (),
+    daylight_only: bool = False,
+) -> tuple[Itinerary, ...]:
     graph = network if isinstance(network, nx.MultiDiGraph) else load_network(network)
     car = get_vehicle(vehicle)
     changes: dict[str, Any] = {}
@@ -167,9 +236,6 @@ def plan(
         changes["max_drive_h_per_day"] = max_drive_h
     if changes:
         car = car.replace(**changes)
-    if objective not in _OBJECTIVES:
-        msg = f"objective {objective!r} must be one of {', '.join(_OBJECTIVES)}"
-        raise PlanInputError(msg)
     start = default_departure() if depart is None else localize(depart)
     source = resolve_place(graph, origin)
     target = resolve_place(graph, destination)
@@ -214,7 +280,7 @@ def plan(
         max_drive_h=math.inf if drive_limit is None else drive_limit,
         deadline_h=deadline_h,
         via=[index[s] for s in stops],
-        objective=objective,
+        objective=objective,  # type: ignore[arg-type]
     )
     common: dict[str, Any] = {
         "origin": source,
@@ -225,8 +291,8 @@ def plan(
     }
     if not result.feasible:
         reason = _explain(result, compiled, source, target, stops, start, describe)
-        return Itinerary(feasible=False, reason=reason, binding=result.binding, **common)
-    return _itinerary(result.plans[0], compiled, start, describe, common)
+        return (Itinerary(feasible=False, reason=reason, binding=result.binding, **common),)
+    return tuple(_itinerary(raw, compiled, start, describe, common) for raw in result.plans)
 
 
 def _resolve_avoid(
