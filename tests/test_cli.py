@@ -102,7 +102,8 @@ def test_plan_command_prints_a_real_plan() -> None:
         "2027-03-10T08:00",
     )
     assert result.returncode == 0, result.stderr
-    assert "Anadyr" in result.stdout and "Uelkal" in result.stdout
+    assert "Anadyr" in result.stdout
+    assert "Uelkal" in result.stdout
     assert "+12:00" in result.stdout
 
 
