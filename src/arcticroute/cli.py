@@ -232,13 +232,60 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             )
     else:
         itinerary = plan(*trip, objective=args.objective, **options)
-        text = itinerary.to_json() if args.format == "json" else itinerary.to_table()
+        text = _render(itinerary, args)
     _write_output(text, args.output, force=args.force)
+    if args.map is not None:
+        _write_map(itinerary, args)
     if not itinerary.feasible:
         if args.output is not None or args.format != "table":
             print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
         return EXIT_NO_ROUTE
     return EXIT_OK
+
+
+def _render(itinerary: Any, args: argparse.Namespace) -> str:
+    from .export import checkpoint_table
+
+    if args.format == "json":
+        return str(itinerary.to_json())
+    if not itinerary.feasible and args.format in ("geojson", "gpx", "kml"):
+        msg = f"no feasible route, so no {args.format} to write: {itinerary.reason}"
+        raise _UsageError(msg)
+    if args.format == "geojson":
+        return json.dumps(itinerary.to_geojson(), ensure_ascii=False, indent=1)
+    if args.format == "gpx":
+        return str(itinerary.to_gpx())
+    if args.format == "kml":
+        return str(itinerary.to_kml())
+    table = str(itinerary.to_table())
+    if itinerary.feasible:
+        table += "\n\n" + checkpoint_table(itinerary, args.overdue_margin)
+    return table
+
+
+def _write_map(itinerary: Any, args: argparse.Namespace) -> None:
+    from .network import load_network
+
+    path: Path = args.map
+    if path.suffix.lower() not in (".png", ".html"):
+        msg = f"--map {path} must end in .png or .html"
+        raise _UsageError(msg)
+    if path.exists() and not args.force:
+        msg = f"{path} already exists; pass --force to overwrite it"
+        raise _UsageError(msg)
+    if not path.parent.exists():
+        msg = f"cannot write {path}: folder {path.parent} does not exist"
+        raise _UsageError(msg)
+    try:
+        from .viz import plot_itinerary, save_html
+    except ImportError as err:
+        msg = f"maps need the maps extra: pip install 'arcticroute[maps]' ({err})"
+        raise _UsageError(msg) from err
+    network = load_network(args.network)
+    if path.suffix.lower() == ".png":
+        plot_itinerary(itinerary, network, path)
+    else:
+        save_html(itinerary, network, path)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -276,9 +323,19 @@ def _build_parser() -> argparse.ArgumentParser:
         "--avoid", action="append", metavar="PLACE|PLACE-PLACE", help="repeat as needed"
     )
     out = plan.add_argument_group("output")
-    out.add_argument("--format", choices=("table", "json"), default="table")
+    out.add_argument(
+        "--format", choices=("table", "json", "geojson", "gpx", "kml"), default="table"
+    )
     out.add_argument("--output", type=Path, help="write to this file instead of stdout")
-    out.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    out.add_argument("--map", type=Path, metavar="PATH.png|PATH.html", help="also draw a map")
+    out.add_argument(
+        "--overdue-margin",
+        type=float,
+        metavar="HOURS",
+        help="hours after an expected arrival before a stop is overdue "
+        "(default: 3 h + 25%% of the leg's driving time)",
+    )
+    out.add_argument("--force", action="store_true", help="overwrite existing output files")
     plan.set_defaults(run=_cmd_plan)
 
     vehicles = commands.add_parser("vehicles", help="list the vehicle catalogue")

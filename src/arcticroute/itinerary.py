@@ -254,10 +254,66 @@ class Itinerary:
                 }
                 for r in self.refuels
             ],
+            "checkpoints": [
+                {"at": c["at"], "expected": c["expected"], "overdue_after": c["overdue_after"]}
+                for c in (self.checkpoints() if self.feasible else [])
+            ],
             "reason": self.reason,
             "binding": self.binding,
             "warnings": list(self.warnings),
         }
+
+    def checkpoints(self, margin_h: float | None = None) -> list[dict[str, Any]]:
+        """The trip sheet: each stop's expected arrival and when it is overdue.
+
+        Parameters
+        ----------
+        margin_h
+            Hours after the expected arrival before a stop counts as overdue; None uses
+            the documented default (3 h + 25 % of the leg's driving time, see
+            `arcticroute.export.checkpoints`).
+
+        Returns
+        -------
+        list of dict
+            ``at``, ``expected``, ``overdue_after`` (ISO 8601 with offset), and more.
+        """
+        from .export import checkpoints
+
+        return checkpoints(self, margin_h)
+
+    def to_geojson(self, network: Any = None) -> dict[str, Any]:
+        """The route as an RFC 7946 FeatureCollection (split at the antimeridian)."""
+        from .export import itinerary_to_geojson
+
+        return itinerary_to_geojson(self, network)
+
+    def to_gpx(self) -> str:
+        """GPX 1.1 text: the route as a timed track with a waypoint per stop."""
+        from .export import itinerary_to_gpx
+
+        return itinerary_to_gpx(self)
+
+    def to_kml(self) -> str:
+        """KML text for Google Earth: legs split at 180 degrees, placemarks for stops."""
+        from .export import itinerary_to_kml
+
+        return itinerary_to_kml(self)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of legs, waits and refuels in time order (needs pandas)."""
+        from .export import itinerary_to_dataframe
+
+        return itinerary_to_dataframe(self)
+
+    def plot(self, network: Any, path: Any = None) -> Any:
+        """A static map (matplotlib Figure, saved as PNG when ``path`` is given).
+
+        Needs the ``maps`` extra.
+        """
+        from .viz import plot_itinerary
+
+        return plot_itinerary(self, network, path)
 
     def to_json(self, *, indent: int | None = 1) -> str:
         """Serialise `to_dict` as JSON text (UTF-8 safe, deterministic)."""
