@@ -422,7 +422,8 @@ def oracle(
             if n_states > max_states:
                 return None
             v, k, t, fuel, drive, burned, risk, refuelled, last, in_cell = s
-            assert isinstance(v, int) and isinstance(t, float)
+            assert isinstance(v, int)
+            assert isinstance(t, float)
             if v == q.target and k == n_via:
                 outcomes.add(Outcome(t, burned, risk, depth))  # type: ignore[arg-type]
                 continue
@@ -560,7 +561,8 @@ def assert_plan_valid(
                 assert s.fuel_after_l == s.fuel_before_l, f"{where}: fuel changes in a wait"
                 assert s.cause in ("weather", "rest", "cheaper"), f"{where}: no cause"
             elif s.kind == "refuel":
-                assert graph.node_depot[v] and graph.node_stock_l[v] > 0, f"{where}: no depot"
+                assert graph.node_depot[v], f"{where}: no depot"
+                assert graph.node_stock_l[v] > 0, f"{where}: depot without stock"
                 assert not refuelled_here, f"{where}: second refuel in one visit"
                 refuelled_here = True
                 assert abs(stood - q.refuel_h) <= 1e-9, f"{where}: refuel takes {stood} h"

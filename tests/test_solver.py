@@ -497,3 +497,127 @@ def test_rejects_bad_input() -> None:
         solve(replace(g, arc_cell=np.array([1])), 0, 1, capacity_l=1.0, weather=bad)
     with pytest.raises(WeatherError, match="speed_factor"):
         solve(g, 0, 1, capacity_l=1.0, weather=replace(bad, speed_factor=np.zeros((1, 6))))
+
+
+# ------------------------------------------------------------------------------------------
+# Dominance corner cases (each fails if the matching guard in the kernel is removed)
+# ------------------------------------------------------------------------------------------
+
+
+def test_early_label_stuck_in_storm_does_not_shadow_a_later_one() -> None:
+    # Fast arc 0->1 reaches open-country node 1 at 1 h, just as a storm closes cell 1 (the
+    # node, its outgoing arc and the fast arc): stuck. The slow arc (cell 0, open) arrives at
+    # 2 h with less fuel, may halt at its end and leaves when the storm ends at 3 h.
+    g = make_graph(
+        3,
+        [(0, 1, 1.0, 1.0, 1.0, 1), (0, 1, 2.0, 2.0, 1.0, 0), (1, 2, 1.0, 1.0, 1.0, 1)],
+        shelter=[True, False, True],
+        node_cell=[0, 1, 1],
+    )
+    w = WeatherTable(
+        0.0,
+        1.0,
+        np.array([[True] * 4, [True, False, False, True]]),
+        np.ones((2, 4)),
+        np.ones((2, 4)),
+        np.ones((2, 4)),
+    )
+    res = run(g, w, Query(0, 2))
+    assert res.plans[0].arrive_h == 4.0
+    assert oracle(g, w, Query(0, 2))[0].arrive_h == 4.0
+
+
+def test_early_label_that_cannot_stand_does_not_shadow_a_later_one() -> None:
+    # Both labels reach open-country node 1 over the same arc (cell 2). The one leaving at
+    # 0 h arrives at 1 h as cells 1 and 2 both close: it can neither wait nor go on. The
+    # one that waits at the shelter until cell 2 reopens at 2 h arrives at 3 h, may halt at
+    # the end of its arc, and leaves when cell 1 opens at 4 h.
+    g = make_graph(
+        3,
+        [(0, 1, 1.0, 1.0, 1.0, 2), (1, 2, 1.0, 1.0, 1.0, 1)],
+        shelter=[True, False, True],
+        node_cell=[0, 1, 1],
+    )
+    opn = np.ones((3, 5), np.bool_)
+    opn[1, :4] = False
+    opn[2, 1] = False
+    w = WeatherTable(0.0, 1.0, opn, np.ones((3, 5)), np.ones((3, 5)), np.ones((3, 5)))
+    res = run(g, w, Query(0, 2))
+    assert res.feasible
+    assert res.plans[0].arrive_h == 5.0
+    assert oracle(g, w, Query(0, 2))[0].arrive_h == 5.0
+
+
+def test_halting_rights_depend_on_the_arrival_arc() -> None:
+    # Node 1 sits in a storm until 4 h. Label A arrives at 1 h over an arc whose cell
+    # closes at 2.5 h: it may halt only until then. Label B arrives at 2 h over an arc in
+    # calm cell 3 and may halt until the storm ends, so A must not replace B.
+    g = make_graph(
+        3,
+        [(0, 1, 1.0, 1.0, 1.0, 2), (0, 1, 2.0, 2.0, 1.0, 3), (1, 2, 1.0, 1.0, 1.0, 1)],
+        shelter=[True, False, True],
+        node_cell=[0, 1, 1],
+    )
+    opn = np.ones((4, 10), np.bool_)
+    opn[1, :8] = False
+    opn[2, 5:] = False
+    w = WeatherTable(0.0, 0.5, opn, np.ones((4, 10)), np.ones((4, 10)), np.ones((4, 10)))
+    res = run(g, w, Query(0, 2))
+    assert res.feasible
+    assert res.plans[0].arrive_h == 5.0
+    assert oracle(g, w, Query(0, 2))[0].arrive_h == 5.0
+
+
+def test_earlier_label_may_drive_longer_into_a_speed_change() -> None:
+    # At node 1, label A (0.5 h) and label B (1.0 h, same duty hours, more fuel burnt).
+    # Arc 1->2 speeds up from x0.5 to x2 at 2 h: leaving at 0.5 h drives 2.125 h, leaving
+    # at 1.0 h only 1.75 h, which is what a 2.25 h duty limit allows.
+    g = make_graph(
+        3,
+        [(0, 1, 0.5, 1.0, 1.0, 0), (0, 1, 0.5, 1.0, 1.0, 2), (1, 2, 2.0, 1.0, 1.0, 1)],
+        shelter=[True, False, True],
+        node_cell=[0, 0, 0],
+    )
+    # half-hour steps from 0 h; cell 1 speeds up at 2 h, cell 2 burns x1.5 from 0.5 h
+    speed = np.ones((3, 5))
+    speed[1] = [0.5, 0.5, 0.5, 0.5, 2.0]
+    fuel = np.ones((3, 5))
+    fuel[2, 1:] = 1.5
+    w = WeatherTable(0.0, 0.5, np.ones((3, 5), np.bool_), speed, fuel, np.ones((3, 5)))
+    q = Query(0, 2, max_drive_h=2.25, rest_h=5.0)
+    res = run(g, w, q)
+    assert res.plans[0].arrive_h == 2.75
+    assert oracle(g, w, q)[0].arrive_h == 2.75
+
+
+def test_refuelling_stop_also_times_the_next_departure() -> None:
+    # Found by a random search: the least-risk plan refuels at depot 2 with fuel to spare,
+    # because the 30-minute stop lets it enter arc 2->0 later and drive it faster. The
+    # shortcut that first solves with an unlimited tank must keep such stops.
+    g = make_graph(
+        5,
+        [
+            (0, 1, 0.5, 0.5, 0.0, 0),
+            (0, 1, 0.25, 3.0, 2.0, 0),
+            (0, 4, 2.0, 3.0, 0.5, 0),
+            (1, 2, 0.75, 0.5, 2.0, 0),
+            (1, 4, 1.0, 1.0, 0.5, 0),
+            (2, 0, 2.0, 1.0, 2.0, 0),
+            (3, 2, 0.5, 2.0, 1.0, 0),
+        ],
+        shelter=[False, False, False, True, True],
+        depot_stock={2: INF, 4: INF},
+    )
+    w = WeatherTable(
+        -0.5,
+        1.0,
+        np.array([[False, True, True, True, False]]),
+        np.array([[2.0, 0.5, 0.5, 2.0, 0.5]]),
+        np.array([[2.0, 1.0, 1.5, 1.5, 1.5]]),
+        np.array([[0.5, 0.5, 0.5, 2.0, 1.0]]),
+    )
+    q = Query(3, 0, depart_h=0.25, capacity_l=8.0, refuel_h=0.5)
+    res = run(g, w, q, "risk")
+    assert res.plans[0].risk == 1.875
+    assert [s.kind for s in res.plans[0].steps] == ["wait", "drive", "refuel", "drive"]
+    assert min(o.risk for o in oracle(g, w, q)) == 1.875

@@ -27,7 +27,7 @@ class NetworkError(ArcticRouteError, ValueError):
     """A network (graph, GeoJSON file or seed table) is malformed."""
 
 
-class UnknownPlaceError(ArcticRouteError, nx.NodeNotFound):
+class UnknownPlaceError(ArcticRouteError, nx.NodeNotFound):  # type: ignore[misc]
     """A place name or node id is not in the network."""
 
 
@@ -39,5 +39,5 @@ class WeatherError(ArcticRouteError, ValueError):
     """A weather field or weather file is malformed."""
 
 
-class NoRouteError(ArcticRouteError, nx.NetworkXNoPath):
+class NoRouteError(ArcticRouteError, nx.NetworkXNoPath):  # type: ignore[misc]
     """No feasible route exists; the message says which constraint binds and where."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numba as nb
 import numpy as np
-from numba import types as nbt
 
 __all__ = [
     "BIT_DEAD",
@@ -54,6 +53,7 @@ __all__ = [
     "TRAV_CLOSED_AT_ENTRY",
     "TRAV_CLOSED_ON_WAY",
     "TRAV_OK",
+    "fastest_path",
     "label_search",
     "reverse_csr",
     "reverse_dijkstra",
@@ -76,10 +76,9 @@ LI_NODE = 0
 LI_STAGE = 1  # number of via points already visited
 LI_PRED = 2  # predecessor label, -1 for the origin label
 LI_ARC = 3  # arc driven to create the label, -1 otherwise
-LI_NEXT = 4  # next label in the same (node, stage) list, -1 at the end
-LI_BITS = 5  # kind (low two bits) | BIT_REFUELLED | BIT_DEAD
-LI_INCELL = 6  # weather cell of the arc the vehicle arrived by, -1 at the origin
-_N_LI = 7
+LI_BITS = 4  # kind (low two bits) | BIT_REFUELLED | BIT_DEAD
+LI_INCELL = 5  # weather cell of the arc the vehicle arrived by, -1 at the origin
+_N_LI = 6
 
 KIND_ORIGIN = 0
 KIND_DRIVE = 1
@@ -104,12 +103,20 @@ TRAV_CLOSED_ON_WAY = 2
 
 _INF = np.inf
 
-_i8 = nbt.int64
-_f8 = nbt.float64
-_ai8 = nbt.Array(nbt.int64, 1, "C")
-_af8 = nbt.Array(nbt.float64, 1, "C")
-_ab1 = nbt.Array(nbt.boolean, 1, "C")
-_af8_2 = nbt.Array(nbt.float64, 2, "C")
+# Numba type names for the eager signatures (C-contiguous arrays).
+_i8 = "int64"
+_f8 = "float64"
+_ai8 = "int64[::1]"
+_af8 = "float64[::1]"
+_ab1 = "boolean[::1]"
+_af8_2 = "float64[:, ::1]"
+_ai8_2 = "int64[:, ::1]"
+
+
+def _sig(ret: tuple[str, ...] | str, *args: str) -> str:
+    """Numba signature string: a tuple return type (or a scalar one) and argument types."""
+    out = ret if isinstance(ret, str) else f"Tuple(({', '.join(ret)}))"
+    return f"{out}({', '.join(args)})"
 
 
 # --------------------------------------------------------------------------------------
@@ -117,7 +124,7 @@ _af8_2 = nbt.Array(nbt.float64, 2, "C")
 # --------------------------------------------------------------------------------------
 
 
-@nb.njit(nbt.Tuple((_ai8, _ai8, _ai8))(_ai8, _ai8), cache=True, nogil=True)
+@nb.njit(_sig((_ai8, _ai8, _ai8), _ai8, _ai8), cache=True, nogil=True)
 def reverse_csr(indptr, head):  # type: ignore[no-untyped-def]
     """Reverse a CSR arc list by counting sort (stable in arc order).
 
@@ -212,25 +219,66 @@ def _dpop(hk1, hk2, hid, size):  # type: ignore[no-untyped-def]
     return k1, k2, i, size
 
 
+@nb.njit(cache=True, nogil=True)
+def _sift_up(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
+    # Place node v with key at slot i or above (decrease-key / insert).
+    while i > 0:
+        par = (i - 1) >> 1
+        if hk[par] <= key:
+            break
+        hk[i] = hk[par]
+        hv[i] = hv[par]
+        pos[hv[i]] = i
+        i = par
+    hk[i] = key
+    hv[i] = v
+    pos[v] = i
+    return size
+
+
+@nb.njit(cache=True, nogil=True)
+def _sift_down(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
+    # Place node v with key at slot i or below (after removing the root).
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and hk[c + 1] < hk[c]:
+            c += 1
+        if hk[c] >= key:
+            break
+        hk[i] = hk[c]
+        hv[i] = hv[c]
+        pos[hv[i]] = i
+        i = c
+    hk[i] = key
+    hv[i] = v
+    pos[v] = i
+
+
 @nb.njit(
-    nbt.Tuple((_af8, _af8, _f8))(_ai8, _ai8, _ai8, _af8, _af8, _ai8, _f8, _i8),
+    _sig((_af8, _af8, _f8), _ai8, _ai8, _af8, _af8, _ai8, _af8, _f8, _i8),
     cache=True,
     nogil=True,
 )
-def reverse_dijkstra(rptr, rtail, rarc, w1, w2, sources, radius, stop_node):  # type: ignore[no-untyped-def]
+def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node):  # type: ignore[no-untyped-def]
     """Lexicographic (w1, w2) Dijkstra towards ``sources`` over reversed arcs.
 
     Parameters
     ----------
-    rptr, rtail, rarc : arrays of int64
+    rptr, rtail : arrays of int64
         Reverse CSR from `reverse_csr`.
-    w1 : array of float64, shape (m,)
-        Primary arc weight (hours, litres or risk); ``inf`` hides the arc.
-    w2 : array of float64, shape (m,)
-        Secondary weight summed along the lexicographically shortest path (e.g. litres
-        along the fastest path).
+    rw1 : array of float64, shape (m,)
+        Primary arc weight (hours, litres or risk) in reverse-CSR order (``w1[rarc]``);
+        ``inf`` hides the arc.
+    rw2 : array of float64, shape (m,) or (0,)
+        Secondary weight in reverse-CSR order, summed along the lexicographically
+        shortest path (e.g. litres along the fastest path); empty to skip it.
     sources : array of int64
-        Nodes at distance 0 (the target, or several depots).
+        Nodes the distances are measured to (the target, or several depots).
+    source_d : array of float64
+        Distance already counted at each source (0 for plain distances; ``inf`` skips
+        the source).
     radius : float
         Stop once the smallest tentative distance exceeds this (same unit as ``w1``);
         nodes left unsettled then get ``inf``.
@@ -248,54 +296,206 @@ def reverse_dijkstra(rptr, rtail, rarc, w1, w2, sources, radius, stop_node):  # 
         Distance of ``stop_node`` (``inf`` if unreachable or not requested).
     """
     n = rptr.shape[0] - 1
-    m = rtail.shape[0]
+    second = rw2.shape[0] > 0
     d1 = np.full(n, _INF)
     d2 = np.full(n, _INF)
-    done = np.zeros(n, np.bool_)
-    cap = m + sources.shape[0] + 1
-    hk1 = np.empty(cap)
-    hk2 = np.empty(cap)
-    hid = np.empty(cap, np.int64)
+    pos = np.full(n, -1, np.int64)  # heap slot, -1 never queued, -2 settled
+    hk = np.empty(n, np.float64)
+    hv = np.empty(n, np.int64)
     size = 0
-    for s in sources:
-        if 0.0 < d1[s] or d1[s] != d1[s]:
-            d1[s] = 0.0
+    for j in range(sources.shape[0]):
+        s = sources[j]
+        a = source_d[j]
+        if a < d1[s]:
+            d1[s] = a
             d2[s] = 0.0
-            size = _dpush(hk1, hk2, hid, size, 0.0, 0.0, s)
+            if pos[s] < 0:
+                pos[s] = size
+                size += 1
+            size = _sift_up(hk, hv, pos, pos[s], a, s, size)
     stop_dist = _INF
     fill = _INF
     while size > 0:
-        a, b, v, size = _dpop(hk1, hk2, hid, size)
-        if done[v]:
-            continue
-        if a > d1[v] or (a == d1[v] and b > d2[v]):
-            continue
+        a = hk[0]
+        v = hv[0]
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size)
+        pos[v] = -2
         if a > radius:
+            pos[v] = -1
             break
-        done[v] = True
         if v == stop_node:
             stop_dist = a
             fill = a
             break
+        b = d2[v]
         for p in range(rptr[v], rptr[v + 1]):
-            e = rarc[p]
-            w = w1[e]
+            w = rw1[p]
             if w == _INF:
                 continue
             u = rtail[p]
-            if done[u]:
+            pu = pos[u]
+            if pu == -2:
                 continue
             na = a + w
-            nb_ = b + w2[e]
-            if na < d1[u] or (na == d1[u] and nb_ < d2[u]):
+            nb_ = b + rw2[p] if second else 0.0
+            if na < d1[u] or (second and na == d1[u] and nb_ < d2[u]):
                 d1[u] = na
                 d2[u] = nb_
-                size = _dpush(hk1, hk2, hid, size, na, nb_, u)
+                if pu < 0:
+                    pu = size
+                    size += 1
+                _sift_up(hk, hv, pos, pu, na, u, size)
     for v in range(n):
-        if not done[v]:
+        if pos[v] != -2:
             d1[v] = fill
             d2[v] = _INF
     return d1, d2, stop_dist
+
+
+@nb.njit(cache=True, nogil=True)
+def _tail_of(indptr, e):  # type: ignore[no-untyped-def]
+    # Tail node of arc e (binary search in the row pointers).
+    lo = 0
+    hi = indptr.shape[0] - 2
+    while lo < hi:
+        mid = (lo + hi + 1) >> 1
+        if indptr[mid] <= e:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@nb.njit(
+    _sig((_f8, _f8, _i8, _ai8), _ai8, _ai8, _af8, _af8, _af8, _af8, _i8, _i8),
+    cache=True,
+    nogil=True,
+)
+def fastest_path(indptr, head, w_time, w_litres, x_km, y_km, origin, target):  # type: ignore[no-untyped-def]
+    """Point-to-point A* on static arc times, ties broken by fewer litres.
+
+    The bound is the straight-line distance to the target divided by the fastest
+    straight-line speed of any usable arc, so it is consistent whatever the projection of
+    the coordinates (triangle inequality) and needs no preprocessing.
+
+    Parameters
+    ----------
+    indptr, head : arrays of int64
+        CSR arcs.
+    w_time : array of float64, shape (m,)
+        Hours per arc (``inf`` hides the arc).
+    w_litres : array of float64, shape (m,)
+        Litres per arc (tie-break only).
+    x_km, y_km : arrays of float64, shape (n,)
+        Planar node coordinates, kilometres.
+    origin, target : int
+        Node indices.
+
+    Returns
+    -------
+    hours : float
+        Travel time of the fastest path (``inf`` if the target is unreachable).
+    litres : float
+        Litres along it.
+    settled : int
+        Nodes settled.
+    arcs : array of int64
+        Arcs of the path, in order (empty if unreachable or origin == target).
+    """
+    n = indptr.shape[0] - 1
+    v2max = 0.0  # squared fastest straight-line speed, (km/h)^2
+    for u in range(n):
+        xu = x_km[u]
+        yu = y_km[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            w = w_time[e]
+            if w < _INF:
+                dx = x_km[head[e]] - xu
+                dy = y_km[head[e]] - yu
+                d2_ = dx * dx + dy * dy
+                if d2_ > 0.0 or d2_ != d2_:
+                    if w <= 0.0 or d2_ != d2_:
+                        v2max = _INF
+                    elif d2_ > v2max * w * w:
+                        v2max = d2_ / (w * w)
+    vmax = np.sqrt(v2max)
+    scale = 0.0
+    if vmax > 0.0 and vmax < _INF:
+        scale = 1.0 / vmax
+    tx = x_km[target]
+    ty = y_km[target]
+    if not (np.isfinite(tx) and np.isfinite(ty)):
+        scale = 0.0
+    d1 = np.full(n, _INF)
+    d2 = np.full(n, _INF)
+    hh = np.full(n, -1.0)  # cached bound, -1 = not computed yet
+    pred = np.full(n, -1, np.int64)
+    pos = np.full(n, -1, np.int64)  # heap slot, -1 never queued, -2 settled
+    hk = np.empty(n, np.float64)
+    hv = np.empty(n, np.int64)
+    d1[origin] = 0.0
+    d2[origin] = 0.0
+    size = _sift_up(hk, hv, pos, 0, 0.0, origin, 1)
+    settled = 0
+    while size > 0:
+        v = hv[0]
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size)
+        pos[v] = -2
+        settled += 1
+        if v == target:
+            break
+        a = d1[v]
+        b = d2[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            w = w_time[e]
+            if w == _INF:
+                continue
+            u = head[e]
+            pu = pos[u]
+            if pu == -2:
+                continue
+            na = a + w
+            if na > d1[u]:
+                continue
+            nb_ = b + w_litres[e]
+            if na < d1[u] or nb_ < d2[u]:
+                d1[u] = na
+                d2[u] = nb_
+                pred[u] = e
+                h = hh[u]
+                if h < 0.0:
+                    h = 0.0
+                    if scale > 0.0:
+                        dx = x_km[u] - tx
+                        dy = y_km[u] - ty
+                        h = np.sqrt(dx * dx + dy * dy) * scale
+                        if not np.isfinite(h):
+                            h = 0.0
+                    hh[u] = h
+                if pu < 0:
+                    pu = size
+                    size += 1
+                _sift_up(hk, hv, pos, pu, na + h, u, size)
+    if pos[target] != -2:
+        return _INF, _INF, settled, np.empty(0, np.int64)
+    k = 0
+    v = target
+    while v != origin:
+        k += 1
+        e = pred[v]
+        v = _tail_of(indptr, e)
+    arcs = np.empty(k, np.int64)
+    v = target
+    while v != origin:
+        k -= 1
+        e = pred[v]
+        arcs[k] = e
+        v = _tail_of(indptr, e)
+    return d1[target], d2[target], settled, arcs
 
 
 # --------------------------------------------------------------------------------------
@@ -344,7 +544,7 @@ def _traverse(ep_ptr, ep_start, ep_open, ep_speed, c, k, t, h):  # type: ignore[
 
 
 @nb.njit(
-    nbt.Tuple((_i8, _f8, _f8, _i8))(_ai8, _af8, _ab1, _af8, _i8, _f8, _f8),
+    _sig((_i8, _f8, _f8, _i8), _ai8, _af8, _ab1, _af8, _i8, _f8, _f8),
     cache=True,
     nogil=True,
 )
@@ -400,7 +600,7 @@ def _stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t)
     return x
 
 
-@nb.njit(_f8(nbt.boolean, _ai8, _af8, _ab1, _af8, _i8, _i8, _f8), cache=True, nogil=True)
+@nb.njit(_sig(_f8, "boolean", _ai8, _af8, _ab1, _af8, _i8, _i8, _f8), cache=True, nogil=True)
 def stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t):  # type: ignore[no-untyped-def]
     """How long a vehicle may stand still at a node from time ``t``.
 
@@ -461,98 +661,6 @@ def _grow_1i(a, size):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True)
-def _dominates(  # type: ignore[no-untyped-def]
-    lab_f,
-    lab_i,
-    a,
-    tb,
-    fb,
-    db,
-    bb,
-    rb,
-    bitsb,
-    inb,
-    open_cap,
-    cmp_drive,
-    cmp_burn,
-    cmp_risk,
-    refill_b,
-    t_last,
-    t_cross,
-    tol,
-):
-    # Does label ``a`` dominate the (not yet stored) label b at the same node and stage?
-    # ``open_cap``: b's standing rights are contained in a's whatever arc they came by.
-    if not open_cap and inb != lab_i[a, LI_INCELL]:
-        return False
-    ta = lab_f[a, LF_T]
-    if ta > tb:
-        return False
-    fa = lab_f[a, LF_FUEL]
-    if fa < fb - tol:
-        return False
-    if cmp_drive and lab_f[a, LF_DRIVE] > db + tol:
-        return False
-    if cmp_burn and lab_f[a, LF_BURN] > bb + tol:
-        return False
-    if cmp_risk and lab_f[a, LF_RISK] > rb + tol:
-        return False
-    if (lab_i[a, LI_BITS] & BIT_REFUELLED) != 0 and (bitsb & BIT_REFUELLED) == 0:
-        # b may still refuel here during this visit, a may not
-        if fa < refill_b - tol:
-            return False
-    if ta == tb or ta >= t_last:
-        return True
-    return ta >= t_cross
-
-
-@nb.njit(cache=True, nogil=True)
-def _dominated_by_b(  # type: ignore[no-untyped-def]
-    lab_f,
-    lab_i,
-    x,
-    tb,
-    fb,
-    db,
-    bb,
-    rb,
-    sb,
-    bitsb,
-    inb,
-    node_cell_w,
-    shelter_w,
-    cmp_drive,
-    cmp_burn,
-    cmp_risk,
-    refill_x,
-    t_last,
-    t_cross,
-    tol,
-):
-    # Does the new label b dominate the stored label ``x``?
-    inx = lab_i[x, LI_INCELL]
-    if not (shelter_w or inx < 0 or inx == node_cell_w or inx == inb):
-        return False
-    tx = lab_f[x, LF_T]
-    if tb > tx:
-        return False
-    if fb < lab_f[x, LF_FUEL] - tol:
-        return False
-    if cmp_drive and db > lab_f[x, LF_DRIVE] + tol:
-        return False
-    if cmp_burn and bb > lab_f[x, LF_BURN] + tol:
-        return False
-    if cmp_risk and rb > lab_f[x, LF_RISK] + tol:
-        return False
-    if (bitsb & BIT_REFUELLED) != 0 and (lab_i[x, LI_BITS] & BIT_REFUELLED) == 0:
-        if fb < refill_x - tol:
-            return False
-    if tb == tx or tb >= t_last:
-        return True
-    return tb >= t_cross
-
-
-@nb.njit(cache=True, nogil=True)
 def _pareto_pruned(lab_f, tset, nt, ta, ba, ra, tol):  # type: ignore[no-untyped-def]
     for j in range(nt):
         s = tset[j]
@@ -567,183 +675,39 @@ def _pareto_pruned(lab_f, tset, nt, ta, ba, ra, tol):  # type: ignore[no-untyped
     return False
 
 
-@nb.njit(cache=True, nogil=True)
-def _offer(  # type: ignore[no-untyped-def]
-    lab_f,
-    lab_i,
-    lhead,
-    hk1,
-    hk2,
-    hid,
-    hsize,
-    n_lab,
-    res,
-    n_res,
-    found,
-    best,
-    pred,
-    w,
-    stg2,
-    t2,
-    f2,
-    d2,
-    b2,
-    r2,
-    s2,
-    dep,
-    arc,
-    nbits,
-    inb,
-    terminal,
-    h_time,
-    h_fuel,
-    h_risk,
-    clamp_l,
-    node_depot,
-    node_stock,
-    node_shelter,
-    node_cell,
-    n_via,
-    objective,
-    use_clamp,
-    use_hf,
-    use_hr,
-    refuel_bound,
-    duty_on,
-    capacity,
-    reserve,
-    refuel_h,
-    max_drive,
-    deadline,
-    t_last,
-    t_cross,
-    tol,
-):
-    # Offer a successor label: cap its fuel, prune it by bounds and dominance, store it
-    # and queue it. Returns the new (n_lab, hsize).
-    ht = h_time[stg2, w]
-    if t2 + ht > deadline + tol:
-        return n_lab, hsize
-    if use_clamp and (not duty_on or d2 + ht <= max_drive + tol):
-        cl = reserve + clamp_l[stg2, w]
-        if f2 > cl:
-            f2 = cl
-    hf = h_fuel[stg2, w] if use_hf else 0.0
-    hr = h_risk[stg2, w] if use_hr else 0.0
-    if objective == OBJ_FUEL:
-        q1 = b2 + hf
-        q2 = t2 + ht
-    elif objective == OBJ_RISK:
-        q1 = r2 + hr
-        q2 = t2 + ht
-    else:
-        q1 = t2 + ht
-        if refuel_bound:
-            deficit = hf - (f2 - reserve)
-            if deficit > tol:
-                q1 += refuel_h * np.ceil((deficit - tol) / (capacity - reserve))
-        q2 = b2 + hf
-    if found:
-        if objective == OBJ_PARETO:
-            if _pareto_pruned(lab_f, res, n_res, q1, b2 + hf, r2 + hr, tol):
-                return n_lab, hsize
-        elif q1 > best + tol:
-            return n_lab, hsize
-    li = w * (n_via + 1) + stg2
-    cmp_burn = objective == OBJ_FUEL or objective == OBJ_PARETO
-    cmp_risk = objective == OBJ_RISK or objective == OBJ_PARETO
-    if not terminal:
-        depot = node_depot[w]
-        stock = node_stock[w]
-        shelter_w = node_shelter[w]
-        cell_w = node_cell[w]
-        open_cap = shelter_w or inb < 0 or inb == cell_w
-        refill = min(capacity, f2 + stock) if depot else f2
-        x = lhead[li]
-        prev = -1
-        while x >= 0:
-            nxt = lab_i[x, LI_NEXT]
-            if (lab_i[x, LI_BITS] & BIT_DEAD) == 0:
-                if _dominates(
-                    lab_f,
-                    lab_i,
-                    x,
-                    t2,
-                    f2,
-                    d2,
-                    b2,
-                    r2,
-                    nbits,
-                    inb,
-                    open_cap,
-                    duty_on,
-                    cmp_burn,
-                    cmp_risk,
-                    refill,
-                    t_last,
-                    t_cross,
-                    tol,
-                ):
-                    return n_lab, hsize
-                refill_x = 0.0
-                if depot:
-                    refill_x = min(capacity, lab_f[x, LF_FUEL] + stock)
-                if not _dominated_by_b(
-                    lab_f,
-                    lab_i,
-                    x,
-                    t2,
-                    f2,
-                    d2,
-                    b2,
-                    r2,
-                    s2,
-                    nbits,
-                    inb,
-                    cell_w,
-                    shelter_w,
-                    duty_on,
-                    cmp_burn,
-                    cmp_risk,
-                    refill_x,
-                    t_last,
-                    t_cross,
-                    tol,
-                ):
-                    prev = x
-                    x = nxt
-                    continue
-                lab_i[x, LI_BITS] |= BIT_DEAD
-            # unlink x (dead, or just dominated by the new label)
-            if prev < 0:
-                lhead[li] = nxt
-            else:
-                lab_i[prev, LI_NEXT] = nxt
-            x = nxt
-    nl = n_lab
-    lab_f[nl, LF_T] = t2
-    lab_f[nl, LF_FUEL] = f2
-    lab_f[nl, LF_DRIVE] = d2
-    lab_f[nl, LF_BURN] = b2
-    lab_f[nl, LF_RISK] = r2
-    lab_f[nl, LF_STAND] = s2
-    lab_f[nl, LF_DEP] = dep
-    lab_i[nl, LI_NODE] = w
-    lab_i[nl, LI_STAGE] = stg2
-    lab_i[nl, LI_PRED] = pred
-    lab_i[nl, LI_ARC] = arc
-    lab_i[nl, LI_BITS] = nbits
-    lab_i[nl, LI_INCELL] = inb
-    if terminal:
-        lab_i[nl, LI_NEXT] = -1
-    else:
-        lab_i[nl, LI_NEXT] = lhead[li]
-        lhead[li] = nl
-    hsize = _dpush(hk1, hk2, hid, hsize, q1, q2, nl)
-    return n_lab + 1, hsize
+# Columns of the dominance pool: each (node, stage) owns a contiguous bucket of entries
+# (its live labels), so dominance checks scan contiguous memory.
+_PF_T = 0
+_PF_FUEL = 1
+_PF_DRIVE = 2
+_PF_BURN = 3
+_PF_RISK = 4
+_PF_STAND = 5
+_N_PF = 6
+_PI_ID = 0
+_PI_REFUELLED = 1
+_PI_INCELL = 2
+_N_PI = 3
 
 
-_SIG_SEARCH = nbt.Tuple((_i8, _i8, _i8, _ai8, _af8_2, nbt.Array(nbt.int64, 2, "C")))(
+# Columns of the per-expansion scratch table of successors.
+_SF_T = 0
+_SF_FUEL = 1
+_SF_DRIVE = 2
+_SF_BURN = 3
+_SF_RISK = 4
+_SF_STAND = 5
+_SF_DEP = 6
+_N_SF = 7
+_SI_NODE = 0
+_SI_STAGE = 1
+_SI_ARC = 2
+_SI_BITS = 3
+_SI_INCELL = 4
+_N_SI = 5
+
+_SIG_SEARCH = _sig(
+    (_i8, _i8, _i8, _ai8, _af8_2, _ai8_2),
     _ai8,  # indptr
     _ai8,  # head
     _af8,  # arc_hours
@@ -770,13 +734,14 @@ _SIG_SEARCH = nbt.Tuple((_i8, _i8, _i8, _ai8, _af8_2, nbt.Array(nbt.int64, 2, "C
     _af8_2,  # h_risk
     _af8_2,  # clamp_l
     _af8,  # lb_depot_l
+    _af8_2,  # h_stops
     _af8,  # fpar
     _ai8,  # ipar
 )
 
 
 @nb.njit(_SIG_SEARCH, cache=True, nogil=True)
-def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
+def label_search(  # type: ignore[no-untyped-def]
     indptr,
     head,
     arc_hours,
@@ -803,6 +768,7 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
     h_risk,
     clamp_l,
     lb_depot_l,
+    h_stops,
     fpar,
     ipar,
 ):
@@ -825,14 +791,14 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
     node_shelter, node_depot : arrays of bool
         Node flags.
     node_stock : array of float64
-        Litres a depot can sell per stop.
+        Litres a depot can sell per visit.
     node_cell : array of int64
         Weather cell per node.
     ep_ptr, ep_start, ep_open, ep_speed, ep_fuel, ep_risk : arrays
         Epoch tables (module docstring); times in hours, factors dimensionless.
     ep_stand : array of float64
         Per open epoch, the start of the next closed epoch of its cell (hours, ``inf`` if
-        none): how long a vehicle may stand in the open.
+        none).
     origin, target : int
         Node indices.
     via : array of int64
@@ -844,18 +810,24 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
     h_risk : array of float64, shape (n_via + 1, n) or (1, 1)
         Lower bound on risk still to accumulate (used when ``ipar[3]``).
     clamp_l : array of float64, shape (n_via + 1, n) or (1, 1)
-        Litres along the fastest remaining route (used when ``ipar[1]``; exact only for
+        Litres along the fastest remaining route (used when ``ipar[1]``; valid only for
         static weather and the time objective).
     lb_depot_l : array of float64, shape (n,)
         Lower bound on litres from each node to the nearest depot or the target (labels
         that cannot reach one are pruned).
+    h_stops : array of float64, shape (n_levels, n) or (1, 1)
+        Row k: lower bound on the hours to the target through at least k refuelling
+        stops (row 0 = ``h_time[-1]``); used with ``refuel_bound`` when ``n_levels > 1``
+        (no via points).
     fpar : array of float64
         ``[depart_h, capacity_l, start_fuel_l, reserve_l, refuel_h, max_drive_h, rest_h,
         deadline_h, t_last_h, t_cross_h, tol]``. ``t_last_h``: no weather changes after
         it; ``t_cross_h``: from then on a label may dominate a later one at the same node.
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
-        max_labels]``.
+        max_labels, n_levels, stop_when_full]``; ``stop_when_full`` allows refuelling stops
+        with a full tank (for the relaxed search with an unlimited tank, where a refuelling
+        stop may still matter as a stop).
 
     Returns
     -------
@@ -875,12 +847,12 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
     Notes
     -----
     Labels are expanded in order of an A* key (time + bound for "time" and "pareto",
-    litres + bound for "fuel", risk + bound for "risk"); a label at a node is dropped when
-    another label at the same node and stage dominates it (earlier, at least as much fuel,
-    no more duty hours, plus litres / risk for the objectives that count them, and able to
-    stand still until the later time). With ``use_clamp`` a label's fuel is capped at what
-    the fastest remaining route needs when that route is within the duty limit: more fuel
-    cannot make it arrive earlier, and the cap lets it dominate more labels.
+    litres + bound for "fuel", risk + bound for "risk"). A new label is dropped when a live
+    label at the same node and via stage dominates it, and it retires the live labels it
+    dominates (see `arcticroute.solver.solve`, Notes, for the rule). With ``use_clamp`` a
+    label's fuel is capped at what the fastest remaining route needs when that route is
+    within the duty limit: more fuel cannot make it arrive earlier, and the cap lets it
+    dominate more labels.
     """
     n = indptr.shape[0] - 1
     n_via = via.shape[0]
@@ -893,9 +865,9 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
     max_drive = fpar[5]
     rest_h = fpar[6]
     deadline = fpar[7]
+    tol = fpar[10]
     t_last = fpar[8]
     t_cross = fpar[9]
-    tol = fpar[10]
     objective = ipar[0]
     use_clamp = ipar[1] != 0
     use_hf = ipar[2] != 0
@@ -903,21 +875,36 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
     refuel_bound = ipar[4] != 0
     duty_on = ipar[5] != 0
     max_labels = ipar[6]
+    n_levels = ipar[7]
+    stop_when_full = ipar[8] != 0
+    cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
+    cmp_risk = objective in (OBJ_RISK, OBJ_PARETO)
     rest_resets = duty_on and refuel_h >= rest_h - tol
 
     max_ep = 1
     for c in range(ep_ptr.shape[0] - 1):
         if ep_ptr[c + 1] - ep_ptr[c] > max_ep:
             max_ep = ep_ptr[c + 1] - ep_ptr[c]
+    max_deg = 0
+    for u in range(n):
+        if indptr[u + 1] - indptr[u] > max_deg:
+            max_deg = indptr[u + 1] - indptr[u]
+    sc_f = np.empty((2 + max_deg * max_ep, _N_SF), np.float64)
+    sc_i = np.empty((2 + max_deg * max_ep, _N_SI), np.int64)
 
-    cap_l = 1024
+    cap_l = 4096
     lab_f = np.empty((cap_l, _N_LF), np.float64)
     lab_i = np.empty((cap_l, _N_LI), np.int64)
     hk1 = np.empty(cap_l, np.float64)
     hk2 = np.empty(cap_l, np.float64)
     hid = np.empty(cap_l, np.int64)
     hsize = 0
-    lhead = np.full(n * nst, -1, np.int64)
+    b_start = np.zeros(n * nst, np.int64)
+    b_len = np.zeros(n * nst, np.int64)
+    b_cap = np.zeros(n * nst, np.int64)
+    pool_f = np.empty((cap_l, _N_PF), np.float64)
+    pool_i = np.empty((cap_l, _N_PI), np.int64)
+    pool_used = 0
     res = np.empty(16, np.int64)
     n_res = 0
     found = False
@@ -929,30 +916,43 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
     stg0 = 0
     while stg0 < n_via and via[stg0] == origin:
         stg0 += 1
+    s0 = _stand_limit(
+        node_shelter[origin], ep_ptr, ep_start, ep_open, ep_stand, node_cell[origin], -1, depart
+    )
     lab_f[0, LF_T] = depart
     lab_f[0, LF_FUEL] = start_fuel
     lab_f[0, LF_DRIVE] = 0.0
     lab_f[0, LF_BURN] = 0.0
     lab_f[0, LF_RISK] = 0.0
-    lab_f[0, LF_STAND] = _stand_limit(
-        node_shelter[origin], ep_ptr, ep_start, ep_open, ep_stand, node_cell[origin], -1, depart
-    )
+    lab_f[0, LF_STAND] = s0
     lab_f[0, LF_DEP] = depart
     lab_i[0, LI_NODE] = origin
     lab_i[0, LI_STAGE] = stg0
     lab_i[0, LI_PRED] = -1
     lab_i[0, LI_ARC] = -1
-    lab_i[0, LI_NEXT] = -1
     lab_i[0, LI_BITS] = KIND_ORIGIN
     lab_i[0, LI_INCELL] = -1
     n_lab = 1
     if not (origin == target and stg0 == n_via):
-        lhead[origin * nst + stg0] = 0
+        bi = origin * nst + stg0
+        b_start[bi] = 0
+        b_cap[bi] = 4
+        b_len[bi] = 1
+        pool_used = 4
+        pool_f[0, _PF_T] = depart
+        pool_f[0, _PF_FUEL] = start_fuel
+        pool_f[0, _PF_DRIVE] = 0.0
+        pool_f[0, _PF_BURN] = 0.0
+        pool_f[0, _PF_RISK] = 0.0
+        pool_f[0, _PF_STAND] = s0
+        pool_i[0, _PI_ID] = 0
+        pool_i[0, _PI_REFUELLED] = 0
+        pool_i[0, _PI_INCELL] = -1
     if depart + h_time[stg0, origin] <= deadline + tol:
         hsize = _dpush(hk1, hk2, hid, hsize, 0.0, 0.0, 0)
 
     while hsize > 0:
-        k1, k2, lab, hsize = _dpop(hk1, hk2, hid, hsize)
+        k1, _k2, lab, hsize = _dpop(hk1, hk2, hid, hsize)
         bits = lab_i[lab, LI_BITS]
         if (bits & BIT_DEAD) != 0:
             continue
@@ -1014,130 +1014,47 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
             hid = _grow_1i(hid, new_cap)
 
         shelter = node_shelter[v]
-        # refuel: a stop of refuel_h, filling to capacity or what the stock allows
+        # ---- 1. collect the successors: refuel, rest, and each arc driven now or at a
+        # later epoch start of its cell
+        ns = 0
         if (
             node_depot[v]
             and node_stock[v] > 0.0
             and (bits & BIT_REFUELLED) == 0
-            and fuel < capacity - tol
+            and (fuel < capacity - tol or stop_when_full)
             and (shelter or t + refuel_h <= stand)
         ):
             t2 = t + refuel_h
-            f2 = min(capacity, fuel + node_stock[v])
-            d2 = drive
-            if shelter and rest_resets:
-                d2 = 0.0
-            s2 = _stand_limit(
+            sc_f[ns, _SF_T] = t2
+            sc_f[ns, _SF_FUEL] = min(capacity, fuel + node_stock[v])
+            sc_f[ns, _SF_DRIVE] = 0.0 if (shelter and rest_resets) else drive
+            sc_f[ns, _SF_BURN] = burn
+            sc_f[ns, _SF_RISK] = risk
+            sc_f[ns, _SF_STAND] = _stand_limit(
                 shelter, ep_ptr, ep_start, ep_open, ep_stand, node_cell[v], in_cell, t2
             )
-            nbits = KIND_REFUEL | BIT_REFUELLED
-            n_lab, hsize = _offer(
-                lab_f,
-                lab_i,
-                lhead,
-                hk1,
-                hk2,
-                hid,
-                hsize,
-                n_lab,
-                res,
-                n_res,
-                found,
-                best,
-                lab,
-                v,
-                stg,
-                t2,
-                f2,
-                d2,
-                burn,
-                risk,
-                s2,
-                t2,
-                -1,
-                nbits,
-                in_cell,
-                False,
-                h_time,
-                h_fuel,
-                h_risk,
-                clamp_l,
-                node_depot,
-                node_stock,
-                node_shelter,
-                node_cell,
-                n_via,
-                objective,
-                use_clamp,
-                use_hf,
-                use_hr,
-                refuel_bound,
-                duty_on,
-                capacity,
-                reserve,
-                refuel_h,
-                max_drive,
-                deadline,
-                t_last,
-                t_cross,
-                tol,
-            )
-        # rest: a stop of rest_h at a shelter resets the duty clock
+            sc_f[ns, _SF_DEP] = t2
+            sc_i[ns, _SI_NODE] = v
+            sc_i[ns, _SI_STAGE] = stg
+            sc_i[ns, _SI_ARC] = -1
+            sc_i[ns, _SI_BITS] = KIND_REFUEL | BIT_REFUELLED
+            sc_i[ns, _SI_INCELL] = in_cell
+            ns += 1
         if duty_on and shelter and drive > tol and kind != KIND_REST:
             t2 = t + rest_h
-            nbits = KIND_REST | (bits & BIT_REFUELLED)
-            n_lab, hsize = _offer(
-                lab_f,
-                lab_i,
-                lhead,
-                hk1,
-                hk2,
-                hid,
-                hsize,
-                n_lab,
-                res,
-                n_res,
-                found,
-                best,
-                lab,
-                v,
-                stg,
-                t2,
-                fuel,
-                0.0,
-                burn,
-                risk,
-                _INF,
-                t2,
-                -1,
-                nbits,
-                in_cell,
-                False,
-                h_time,
-                h_fuel,
-                h_risk,
-                clamp_l,
-                node_depot,
-                node_stock,
-                node_shelter,
-                node_cell,
-                n_via,
-                objective,
-                use_clamp,
-                use_hf,
-                use_hr,
-                refuel_bound,
-                duty_on,
-                capacity,
-                reserve,
-                refuel_h,
-                max_drive,
-                deadline,
-                t_last,
-                t_cross,
-                tol,
-            )
-        # drive each arc, leaving now or at a later epoch start of the arc's cell
+            sc_f[ns, _SF_T] = t2
+            sc_f[ns, _SF_FUEL] = fuel
+            sc_f[ns, _SF_DRIVE] = 0.0
+            sc_f[ns, _SF_BURN] = burn
+            sc_f[ns, _SF_RISK] = risk
+            sc_f[ns, _SF_STAND] = _INF
+            sc_f[ns, _SF_DEP] = t2
+            sc_i[ns, _SI_NODE] = v
+            sc_i[ns, _SI_STAGE] = stg
+            sc_i[ns, _SI_ARC] = -1
+            sc_i[ns, _SI_BITS] = KIND_REST | (bits & BIT_REFUELLED)
+            sc_i[ns, _SI_INCELL] = in_cell
+            ns += 1
         for e in range(indptr[v], indptr[v + 1]):
             if not arc_ok[e]:
                 continue
@@ -1146,8 +1063,9 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
             stg2 = stg
             while stg2 < n_via and via[stg2] == w:
                 stg2 += 1
-            terminal = w == target and stg2 == n_via
             ht = h_time[stg2, w]
+            litres0 = arc_litres[e]
+            lb_w = lb_depot_l[w]
             kk = _epoch_of(ep_ptr, ep_start, c, t)
             kend = ep_ptr[c + 1]
             tau = t
@@ -1160,9 +1078,9 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
                         break  # leaving later only arrives later (FIFO)
                     if found and objective == OBJ_TIME and t2 + ht > best + tol:
                         break
-                    litres = arc_litres[e] * ep_fuel[kk]
+                    litres = litres0 * ep_fuel[kk]
                     f2 = fuel - litres
-                    ok = f2 >= reserve - tol and f2 - reserve >= lb_depot_l[w] - tol
+                    ok = f2 >= reserve - tol and f2 - reserve >= lb_w - tol
                     d2 = drive
                     if ok and duty_on:
                         if shelter and tau - t >= rest_h - tol:
@@ -1170,78 +1088,188 @@ def label_search(  # type: ignore[no-untyped-def]  # noqa: C901
                         d2 += dur
                         ok = d2 <= max_drive + tol
                     if ok:
-                        if terminal:
-                            s2 = t2
-                        else:
-                            s2 = _stand_limit(
-                                node_shelter[w],
-                                ep_ptr,
-                                ep_start,
-                                ep_open,
-                                ep_stand,
-                                node_cell[w],
-                                c,
-                                t2,
-                            )
-                        b2 = burn + litres
-                        r2 = risk + dur * arc_risk[e] * ep_risk[kk]
-                        n_lab, hsize = _offer(
-                            lab_f,
-                            lab_i,
-                            lhead,
-                            hk1,
-                            hk2,
-                            hid,
-                            hsize,
-                            n_lab,
-                            res,
-                            n_res,
-                            found,
-                            best,
-                            lab,
-                            w,
-                            stg2,
-                            t2,
-                            f2,
-                            d2,
-                            b2,
-                            r2,
-                            s2,
-                            tau,
-                            e,
-                            KIND_DRIVE,
+                        sc_f[ns, _SF_T] = t2
+                        sc_f[ns, _SF_FUEL] = f2
+                        sc_f[ns, _SF_DRIVE] = d2
+                        sc_f[ns, _SF_BURN] = burn + litres
+                        sc_f[ns, _SF_RISK] = risk + dur * arc_risk[e] * ep_risk[kk]
+                        sc_f[ns, _SF_STAND] = _stand_limit(
+                            node_shelter[w],
+                            ep_ptr,
+                            ep_start,
+                            ep_open,
+                            ep_stand,
+                            node_cell[w],
                             c,
-                            terminal,
-                            h_time,
-                            h_fuel,
-                            h_risk,
-                            clamp_l,
-                            node_depot,
-                            node_stock,
-                            node_shelter,
-                            node_cell,
-                            n_via,
-                            objective,
-                            use_clamp,
-                            use_hf,
-                            use_hr,
-                            refuel_bound,
-                            duty_on,
-                            capacity,
-                            reserve,
-                            refuel_h,
-                            max_drive,
-                            deadline,
-                            t_last,
-                            t_cross,
-                            tol,
+                            t2,
                         )
+                        sc_f[ns, _SF_DEP] = tau
+                        sc_i[ns, _SI_NODE] = w
+                        sc_i[ns, _SI_STAGE] = stg2
+                        sc_i[ns, _SI_ARC] = e
+                        sc_i[ns, _SI_BITS] = KIND_DRIVE
+                        sc_i[ns, _SI_INCELL] = c
+                        ns += 1
                 kk += 1
                 if kk >= kend:
                     break
                 tau = ep_start[kk]
                 if tau > stand:
                     break
+
+        # ---- 2. offer each successor: cap its fuel, prune it by bounds and dominance,
+        # store and queue it
+        for si in range(ns):
+            w = sc_i[si, _SI_NODE]
+            stg2 = sc_i[si, _SI_STAGE]
+            t2 = sc_f[si, _SF_T]
+            f2 = sc_f[si, _SF_FUEL]
+            d2 = sc_f[si, _SF_DRIVE]
+            b2 = sc_f[si, _SF_BURN]
+            r2 = sc_f[si, _SF_RISK]
+            s2 = sc_f[si, _SF_STAND]
+            nbits = sc_i[si, _SI_BITS]
+            inb = sc_i[si, _SI_INCELL]
+            terminal = w == target and stg2 == n_via
+            ht = h_time[stg2, w]
+            if t2 + ht > deadline + tol:
+                continue
+            if use_clamp and (not duty_on or d2 + ht <= max_drive + tol):
+                cl = reserve + clamp_l[stg2, w]
+                if f2 > cl:
+                    f2 = cl
+            hf = h_fuel[stg2, w] if use_hf else 0.0
+            hr = h_risk[stg2, w] if use_hr else 0.0
+            if objective == OBJ_FUEL:
+                q1 = b2 + hf
+                q2 = t2 + ht
+            elif objective == OBJ_RISK:
+                q1 = r2 + hr
+                q2 = t2 + ht
+            else:
+                q1 = t2 + ht
+                if refuel_bound:
+                    # the fuel deficit forces at least k more refuelling stops
+                    deficit = hf - (f2 - reserve)
+                    if deficit > tol:
+                        k = np.ceil((deficit - tol) / (capacity - reserve))
+                        if n_levels > 1:
+                            top = min(k, n_levels - 1)
+                            q1 = t2 + max(ht, h_stops[int(top), w]) + refuel_h * (k - top)
+                        else:
+                            q1 += refuel_h * k
+                q2 = b2 + hf
+            if found:
+                if objective == OBJ_PARETO:
+                    if _pareto_pruned(lab_f, res, n_res, q1, b2 + hf, r2 + hr, tol):
+                        continue
+                elif q1 > best + tol:
+                    continue
+            refuelled = (nbits & BIT_REFUELLED) != 0
+            if not terminal:
+                bi = w * nst + stg2
+                depot = node_depot[w]
+                stock = node_stock[w]
+                cell_w = node_cell[w]
+                shelter_w = node_shelter[w]
+                # the new label's halting rights are contained in any other label's
+                open_cap = shelter_w or inb < 0 or inb == cell_w
+                refill = min(capacity, f2 + stock) if depot else f2
+                start = b_start[bi]
+                j = start
+                end = start + b_len[bi]
+                dominated = False
+                while j < end:
+                    tx = pool_f[j, _PF_T]
+                    fx = pool_f[j, _PF_FUEL]
+                    # does live label x dominate the new one?
+                    dom = tx <= t2 and fx >= f2 - tol
+                    if dom and duty_on:
+                        dom = pool_f[j, _PF_DRIVE] <= d2 + tol
+                    if dom and cmp_burn:
+                        dom = pool_f[j, _PF_BURN] <= b2 + tol
+                    if dom and cmp_risk:
+                        dom = pool_f[j, _PF_RISK] <= r2 + tol
+                    if dom and not open_cap:
+                        dom = pool_i[j, _PI_INCELL] == inb
+                    if dom and pool_i[j, _PI_REFUELLED] != 0 and not refuelled:
+                        dom = fx >= refill - tol  # the new one may still refuel here
+                    if dom and not (tx == t2 or tx >= t_last):
+                        dom = tx >= t_cross and t2 <= pool_f[j, _PF_STAND]
+                    if dom:
+                        dominated = True
+                        break
+                    # does the new label dominate x?
+                    kill = t2 <= tx and f2 >= fx - tol
+                    if kill and duty_on:
+                        kill = d2 <= pool_f[j, _PF_DRIVE] + tol
+                    if kill and cmp_burn:
+                        kill = b2 <= pool_f[j, _PF_BURN] + tol
+                    if kill and cmp_risk:
+                        kill = r2 <= pool_f[j, _PF_RISK] + tol
+                    if kill:
+                        inx = pool_i[j, _PI_INCELL]
+                        kill = shelter_w or inx < 0 or inx in (cell_w, inb)
+                    if kill and refuelled and pool_i[j, _PI_REFUELLED] == 0:
+                        kill = f2 >= (min(capacity, fx + stock) if depot else fx) - tol
+                    if kill and not (t2 == tx or t2 >= t_last):
+                        kill = t2 >= t_cross and tx <= s2
+                    if kill:
+                        lab_i[pool_i[j, _PI_ID], LI_BITS] |= BIT_DEAD
+                        end -= 1
+                        for col in range(_N_PF):
+                            pool_f[j, col] = pool_f[end, col]
+                        for col in range(_N_PI):
+                            pool_i[j, col] = pool_i[end, col]
+                        continue
+                    j += 1
+                if dominated:
+                    b_len[bi] = end - start
+                    continue
+                n_live = end - start
+                if n_live == b_cap[bi]:
+                    # move the bucket to the end of the pool with twice the room
+                    new_cap = max(4, 2 * b_cap[bi])
+                    if pool_used + new_cap > pool_f.shape[0]:
+                        pool_f = _grow_f(pool_f, max(2 * pool_f.shape[0], pool_used + new_cap))
+                        pool_i = _grow_i(pool_i, pool_f.shape[0])
+                    new_start = pool_used
+                    pool_used += new_cap
+                    for k in range(n_live):
+                        for col in range(_N_PF):
+                            pool_f[new_start + k, col] = pool_f[start + k, col]
+                        for col in range(_N_PI):
+                            pool_i[new_start + k, col] = pool_i[start + k, col]
+                    b_start[bi] = new_start
+                    b_cap[bi] = new_cap
+                    start = new_start
+                j = start + n_live
+                pool_f[j, _PF_T] = t2
+                pool_f[j, _PF_FUEL] = f2
+                pool_f[j, _PF_DRIVE] = d2
+                pool_f[j, _PF_BURN] = b2
+                pool_f[j, _PF_RISK] = r2
+                pool_f[j, _PF_STAND] = s2
+                pool_i[j, _PI_ID] = n_lab
+                pool_i[j, _PI_REFUELLED] = 1 if refuelled else 0
+                pool_i[j, _PI_INCELL] = inb
+                b_len[bi] = n_live + 1
+            nl = n_lab
+            n_lab += 1
+            lab_f[nl, LF_T] = t2
+            lab_f[nl, LF_FUEL] = f2
+            lab_f[nl, LF_DRIVE] = d2
+            lab_f[nl, LF_BURN] = b2
+            lab_f[nl, LF_RISK] = r2
+            lab_f[nl, LF_STAND] = s2
+            lab_f[nl, LF_DEP] = sc_f[si, _SF_DEP]
+            lab_i[nl, LI_NODE] = w
+            lab_i[nl, LI_STAGE] = stg2
+            lab_i[nl, LI_PRED] = lab
+            lab_i[nl, LI_ARC] = sc_i[si, _SI_ARC]
+            lab_i[nl, LI_BITS] = nbits
+            lab_i[nl, LI_INCELL] = inb
+            hsize = _dpush(hk1, hk2, hid, hsize, q1, q2, nl)
 
     if status != STATUS_LABEL_LIMIT:
         status = STATUS_FOUND if found else STATUS_INFEASIBLE

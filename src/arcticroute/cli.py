@@ -218,6 +218,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         confirmed_depots_only=args.confirmed_depots_only,
         no_assumed_links=args.no_assumed_links,
         avoid=args.avoid or (),
+        daylight_only=args.daylight_only,
     )
     trip = (args.network, args.origin, args.destination, args.vehicle)
     if args.objective == "pareto":
@@ -311,13 +312,22 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     trip.add_argument("--deadline", help="latest acceptable arrival, same form as --depart")
     trip.add_argument("--network", default="chukotka", help="chukotka or a GeoJSON file")
-    trip.add_argument("--weather", default=None, help="calm (default)")
+    trip.add_argument(
+        "--weather",
+        default=None,
+        metavar="calm|NAME|FILE",
+        help="calm (default), purga-anadyr, cold-snap-interior, climatology[:SEED], "
+        "a scenario .json or a gridded .nc/.grib file",
+    )
     trip.add_argument("--objective", choices=("time", "fuel", "risk", "pareto"), default="time")
     rules = plan.add_argument_group("vehicle and safety rules")
     rules.add_argument("--reserve", type=float, help="fuel reserve fraction, e.g. 0.3")
     rules.add_argument("--fuel-start", type=float, metavar="L", help="litres at departure")
     rules.add_argument("--max-drive-hours", type=float, metavar="H", help="per 24 h")
     rules.add_argument("--confirmed-depots-only", action="store_true")
+    rules.add_argument(
+        "--daylight-only", action="store_true", help="travel only between civil dawn and dusk"
+    )
     rules.add_argument("--no-assumed-links", action="store_true")
     rules.add_argument(
         "--avoid", action="append", metavar="PLACE|PLACE-PLACE", help="repeat as needed"

@@ -18,7 +18,7 @@ import datetime as dt
 import math
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
@@ -26,11 +26,23 @@ import numpy as np
 
 from .geodesy import to_planar_km
 from .network import ICE_TERRAINS, validate_network
-from .physics import GOLD_A_KG_PER_CM2, default_ice_thickness_cm, gold_required_thickness_cm
+from .physics import (
+    GOLD_A_KG_PER_CM2,
+    default_ice_thickness_cm,
+    gold_required_thickness_cm,
+    ice_speed_cap_kmh,
+)
 from .solver import CompiledGraph
 from .vehicles import Vehicle
 
-__all__ = ["TERRAIN_RISK", "CompiledNetwork", "LinkRef", "compile_network"]
+__all__ = [
+    "TERRAIN_RISK",
+    "CompiledNetwork",
+    "CompiledWeather",
+    "LinkRef",
+    "compile_network",
+    "compile_weather",
+]
 
 TERRAIN_RISK: Mapping[str, float] = {
     "road": 0.5,
@@ -290,7 +302,10 @@ def _compile(
             continue
         length = float(data["length_km"])
         terrain = data["terrain"]
-        speed = vehicle.speed_kmh[terrain]
+        speed = float(vehicle.speed_kmh[terrain])
+        if terrain in ICE_TERRAINS:
+            # Rules of the ice: heavy loads slow down (resonant flexural waves break ice).
+            speed = min(speed, float(ice_speed_cap_kmh(vehicle.gross_mass_kg)))
         burn = vehicle.fuel_l_per_100km[terrain] / 100.0
         weight = TERRAIN_RISK[terrain] * (ASSUMED_RISK if data["assumed"] else 1.0)
         weight *= OPEN_CAB_RISK if vehicle.open_cab else 1.0
@@ -364,3 +379,192 @@ def _compile(
         vehicle=vehicle,
         date=day,
     )
+
+
+WEATHER_SAMPLE_SPACING_KM = 25.0
+"""Links are sampled for weather at least every 25 km along their geometry."""
+
+WEATHER_HORIZON_H = 14 * 24
+"""Hours of weather sampled after departure (hourly steps); later, the last hour holds."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledWeather:
+    """Weather sampled onto a compiled network for one departure.
+
+    Attributes
+    ----------
+    graph : CompiledGraph
+        The compiled graph with ``arc_cell`` / ``node_cell`` pointing at the cells below.
+    sample : arcticroute.weather.WeatherSample
+        The table the solver consumes and what closed each (cell, step).
+    start : datetime.datetime
+        Hour 0 of the table (the departure).
+    notes : tuple of str
+        Fallbacks and assumptions to report (e.g. weather held beyond the file's end).
+    """
+
+    graph: CompiledGraph
+    sample: Any
+    start: dt.datetime
+    notes: tuple[str, ...]
+
+    def describe(self, cell: int, hour: float) -> str:
+        """What closes ``cell`` at ``hour`` hours after the start ("" when open)."""
+        steps = int(self.sample.table.n_steps)
+        step = min(max(math.floor(hour), 0), steps - 1)
+        if self.sample.table.open[cell, step]:
+            return ""
+        return str(self.sample.describe(cell, step))
+
+
+def compile_weather(
+    compiled: CompiledNetwork,
+    field: Any,
+    start: dt.datetime,
+    *,
+    daylight_only: bool = False,
+    horizon_h: int = WEATHER_HORIZON_H,
+) -> CompiledWeather:
+    """Sample a weather field onto the links and places of a compiled network.
+
+    Each place is a weather cell of one point; each arc (both directions of one stretch of a
+    link) is a cell of points every `WEATHER_SAMPLE_SPACING_KM` along its geometry, so a link
+    is closed when weather closes any point of it.
+
+    Parameters
+    ----------
+    compiled
+        The compiled network.
+    field
+        An `arcticroute.weather.WeatherField`.
+    start
+        Departure (timezone-aware): hour 0 of the table.
+    daylight_only
+        Close every step when the sun is below civil twilight (-6 degrees).
+    horizon_h
+        Hours sampled (hourly steps); a field that ends earlier is sampled to its end and its
+        last hour holds after that (reported in ``notes``).
+
+    Returns
+    -------
+    CompiledWeather
+    """
+    from .weather import build_weather_table
+
+    graph = compiled.graph
+    n_nodes = graph.n_nodes
+    first, last = field.time_range
+    notes: list[str] = list(getattr(field, "notes", ()) or ())
+    if first is not None and first > start:
+        from ._errors import WeatherError
+
+        msg = (
+            f"weather {field.name!r} starts at {first.isoformat()}, after the departure "
+            f"{start.isoformat()}; give a file that covers the trip"
+        )
+        raise WeatherError(msg)
+    steps = horizon_h
+    if last is not None:
+        steps = max(1, min(horizon_h, math.ceil((last - start).total_seconds() / 3600.0)))
+        if steps < horizon_h:
+            notes.append(
+                f"weather {field.name!r} ends {last.isoformat()}: its last hour is assumed "
+                "to hold after that"
+            )
+    lons = [list(_node_lonlat(compiled, i)) for i in range(n_nodes)]
+    sample_lon = [p[0] for p in lons]
+    sample_lat = [p[1] for p in lons]
+    sample_cell = list(range(n_nodes))
+    cell_is_ice = [False] * n_nodes
+    arc_cell = np.empty(graph.n_arcs, dtype=np.int64)
+    stretch_cell: dict[tuple[int, float, float], int] = {}
+    n_cells = n_nodes
+    for arc in range(graph.n_arcs):
+        link = int(graph.arc_link[arc])
+        a_km, b_km = float(compiled.arc_from_km[arc]), float(compiled.arc_to_km[arc])
+        key = (link, min(a_km, b_km), max(a_km, b_km))
+        if key not in stretch_cell:
+            stretch_cell[key] = n_cells
+            data = compiled.link_data(link)
+            for lon, lat in _stretch_points(data, key[1], key[2]):
+                sample_lon.append(lon)
+                sample_lat.append(lat)
+                sample_cell.append(n_cells)
+            cell_is_ice.append(data["terrain"] in ICE_TERRAINS)
+            n_cells += 1
+        arc_cell[arc] = stretch_cell[key]
+    sample = build_weather_table(
+        field,
+        compiled.vehicle,
+        sample_lon=np.asarray(sample_lon, dtype=np.float64),
+        sample_lat=np.asarray(sample_lat, dtype=np.float64),
+        sample_cell=np.asarray(sample_cell, dtype=np.int64),
+        n_cells=n_cells,
+        cell_is_ice=np.asarray(cell_is_ice, dtype=np.bool_),
+        start=start,
+        step_h=1.0,
+        n_steps=steps,
+        daylight_only=daylight_only,
+    )
+    notes.extend(getattr(sample, "notes", ()) or ())
+    sample = replace(sample, table=_quantized(sample.table))
+    weathered = replace(graph, arc_cell=arc_cell, node_cell=np.arange(n_nodes, dtype=np.int64))
+    return CompiledWeather(
+        graph=weathered, sample=sample, start=start, notes=tuple(dict.fromkeys(notes))
+    )
+
+
+FACTOR_STEP = 0.1
+"""Speed and fuel factors are applied in steps of 0.1 (speed rounded down, fuel up)."""
+
+RISK_STEP = 0.5
+"""Risk factors are applied in steps of 0.5 (rounded up)."""
+
+
+def _quantized(table: Any) -> Any:
+    # Weather factors drift hour by hour; the solver branches on every change of a cell's
+    # state, so continuous factors multiply its labels. Rounding conservatively (slower,
+    # thirstier, riskier) keeps a plan explainable and the search small.
+    speed = np.maximum(np.floor(table.speed_factor / FACTOR_STEP + 1e-9) * FACTOR_STEP, 0.05)
+    speed = np.where(table.speed_factor >= 1.0, table.speed_factor, speed)
+    fuel = np.where(
+        table.fuel_factor <= 1.0,
+        table.fuel_factor,
+        np.ceil(table.fuel_factor / FACTOR_STEP - 1e-9) * FACTOR_STEP,
+    )
+    risk = np.where(
+        table.risk_factor <= 1.0,
+        table.risk_factor,
+        np.ceil(table.risk_factor / RISK_STEP - 1e-9) * RISK_STEP,
+    )
+    return replace(table, speed_factor=speed, fuel_factor=fuel, risk_factor=risk)
+
+
+def _node_lonlat(compiled: CompiledNetwork, node: int) -> tuple[float, float]:
+    name = compiled.node_ids[node]
+    if name in compiled.network:
+        data = compiled.network.nodes[name]
+        return float(data["lon"]), float(data["lat"])
+    # A rest point on a link: recover it from the arcs that touch it.
+    graph = compiled.graph
+    arc = int(graph.indptr[node])
+    data = compiled.link_data(int(graph.arc_link[arc]))
+    point = _point_at(data, float(compiled.arc_from_km[arc]))
+    return point
+
+
+def _point_at(data: Mapping[str, Any], km: float) -> tuple[float, float]:
+    from shapely.geometry import LineString
+
+    from .geodesy import normalize_lon, unwrap_lons
+
+    coords = np.asarray(data["geometry"].coords, dtype=np.float64)
+    line = LineString(np.column_stack([unwrap_lons(coords[:, 0]), coords[:, 1]]))
+    point = line.interpolate(km / float(data["length_km"]), normalized=True)
+    return float(normalize_lon(point.x)), float(point.y)
+
+
+def _stretch_points(data: Mapping[str, Any], a_km: float, b_km: float) -> list[tuple[float, float]]:
+    count = max(2, math.ceil((b_km - a_km) / WEATHER_SAMPLE_SPACING_KM) + 1)
+    return [_point_at(data, km) for km in np.linspace(a_km, b_km, count)]

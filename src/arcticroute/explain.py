@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .compile import CompiledNetwork
+from .compile import CompiledNetwork, CompiledWeather
 from .solver import SolveResult, solve
 
 __all__ = ["explain_no_route"]
@@ -29,6 +29,7 @@ def explain_no_route(
     target: str,
     stops: Sequence[str],
     start: dt.datetime,
+    sampled: CompiledWeather | None = None,
 ) -> str:
     """Say why no route exists.
 
@@ -44,6 +45,8 @@ def explain_no_route(
         Via places.
     start
         Departure time (timezone-aware).
+    sampled
+        The weather the solver ran with, if any.
 
     Returns
     -------
@@ -62,8 +65,92 @@ def explain_no_route(
             f"{_duty_stretch(compiled, source, target, stops)}"
         )
     if result.binding == "deadline":
-        return f"no route arrives by the deadline. {result.reason}".strip()
+        return _deadline(compiled, source, target, stops, start, sampled)
+    if result.binding == "weather" and sampled is not None:
+        return _weather(compiled, source, target, stops, start, sampled)
     return _names(compiled, result.reason) or f"no feasible route ({result.binding})"
+
+
+def _query(
+    compiled: CompiledNetwork,
+    source: str,
+    target: str,
+    stops: Sequence[str],
+    sampled: CompiledWeather | None,
+    **relaxed: float,
+) -> SolveResult:
+    vehicle = compiled.vehicle
+    index = compiled.node_index
+    drive = vehicle.max_drive_h_per_day
+    options: dict[str, float] = {
+        "capacity_l": vehicle.capacity_l,
+        "reserve_l": vehicle.reserve_l,
+        "refuel_h": vehicle.refuel_min / 60.0,
+        "max_drive_h": math.inf if drive is None else drive,
+    }
+    options.update(relaxed)
+    return solve(
+        compiled.graph if sampled is None else sampled.graph,
+        index[source],
+        index[target],
+        weather=None if sampled is None else sampled.sample.table,
+        via=[index[s] for s in stops],
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def _when(start: dt.datetime, hours: float) -> str:
+    return (start + dt.timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
+
+
+def _deadline(
+    compiled: CompiledNetwork,
+    source: str,
+    target: str,
+    stops: Sequence[str],
+    start: dt.datetime,
+    sampled: CompiledWeather | None,
+) -> str:
+    best = _query(compiled, source, target, stops, sampled)
+    if not best.feasible:
+        return "no route arrives by the deadline"
+    arrive = _when(start, best.plans[0].arrive_h)
+    return f"no route arrives by the deadline: the earliest arrival is {arrive}"
+
+
+def _weather(
+    compiled: CompiledNetwork,
+    source: str,
+    target: str,
+    stops: Sequence[str],
+    start: dt.datetime,
+    sampled: CompiledWeather,
+) -> str:
+    # Drive the route the vehicle would take in calm weather and name the first closure
+    # that blocks it, where and until when.
+    calm = _query(compiled, source, target, stops, None)
+    if not calm.feasible:
+        return "weather closes every route"
+    table = sampled.sample.table
+    steps = table.n_steps
+    for arc in calm.plans[0].arcs:
+        cell = int(sampled.graph.arc_cell[arc])
+        closed = np.flatnonzero(~table.open[cell])
+        if closed.size == 0:
+            continue
+        first = int(closed[0])
+        reopen = next((k for k in range(first, steps) if table.open[cell, k]), None)
+        tail = compiled.node_ids[int(np.searchsorted(compiled.graph.indptr, arc, "right") - 1)]
+        head = compiled.node_ids[int(compiled.graph.head[arc])]
+        until = (
+            f"until {_when(start, reopen)}" if reopen is not None else "to the end of the forecast"
+        )
+        return (
+            f"{sampled.describe(cell, first)} closes {tail}-{head} from "
+            f"{_when(start, first)} {until}, and no other way or wait at a shelter gets "
+            f"the {compiled.vehicle.id} through"
+        )
+    return "weather closes the way (" + _names(compiled, "") + ")"
 
 
 def _names(compiled: CompiledNetwork, text: str) -> str:

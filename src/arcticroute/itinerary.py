@@ -350,8 +350,14 @@ class Itinerary:
                 (
                     wait.start,
                     0,
-                    f"{hm(wait.start)} {hm(wait.until)} wait at {_clip(wait.at, 18)}: "
-                    f"{_clip(wait.reason, 36)}",
+                    "\n".join(
+                        textwrap.wrap(
+                            f"{hm(wait.start)} {hm(wait.until)} wait {wait.hours:.0f} h at "
+                            f"{wait.at}{'' if wait.shelter else ' (in the open)'}: {wait.reason}",
+                            width=78,
+                            subsequent_indent=" " * 26,
+                        )
+                    ),
                 )
             )
         for refuel in self.refuels:

@@ -20,10 +20,11 @@ import networkx as nx
 import numpy as np
 
 from ._errors import ArcticRouteError, UnknownPlaceError
-from .compile import CompiledNetwork, compile_network
+from .compile import CompiledNetwork, CompiledWeather, compile_network, compile_weather
 from .itinerary import Itinerary, Leg, Refuel, Wait
-from .network import load_network, resolve_place
-from .solver import RawPlan, SolveResult, WeatherTable, solve
+from .network import ICE_TERRAINS, load_network, resolve_place
+from .physics import ice_speed_cap_kmh
+from .solver import RawPlan, SolveResult, Step, solve
 from .vehicles import Vehicle, get_vehicle
 
 __all__ = ["CHUKOTKA_TZ", "Objective", "default_departure", "plan", "plan_pareto"]
@@ -34,6 +35,10 @@ CHUKOTKA_TZ = ZoneInfo("Asia/Anadyr")
 Objective = Literal["time", "fuel", "risk"]
 
 _OBJECTIVES = ("time", "fuel", "risk")
+
+MAX_LABELS = 400_000
+"""Label budget of one plan: a network of settlements needs far fewer; weather that changes
+every hour combined with a crew duty limit can need more (see docs/architecture.md)."""
 
 
 class PlanInputError(ArcticRouteError, ValueError):
@@ -262,9 +267,9 @@ def _plan_many(
     deadline_h = math.inf
     if deadline is not None:
         deadline_h = (localize(deadline) - start).total_seconds() / 3600.0
-    table, describe = _weather_for(weather, compiled, start, daylight_only=daylight_only)
-    solver_graph = compiled.graph if table is None else table[0]
-    weather_table = None if table is None else table[1]
+    sampled = _weather_for(weather, compiled, start, daylight_only=daylight_only)
+    solver_graph = compiled.graph if sampled is None else sampled.graph
+    weather_table = None if sampled is None else sampled.sample.table
     index = compiled.node_index
     drive_limit = car.max_drive_h_per_day
     result = solve(
@@ -281,6 +286,7 @@ def _plan_many(
         deadline_h=deadline_h,
         via=[index[s] for s in stops],
         objective=objective,  # type: ignore[arg-type]
+        max_labels=MAX_LABELS,
     )
     common: dict[str, Any] = {
         "origin": source,
@@ -290,9 +296,9 @@ def _plan_many(
         "depart": start,
     }
     if not result.feasible:
-        reason = _explain(result, compiled, source, target, stops, start, describe)
+        reason = _explain(result, compiled, source, target, stops, start, sampled)
         return (Itinerary(feasible=False, reason=reason, binding=result.binding, **common),)
-    return tuple(_itinerary(raw, compiled, start, describe, common) for raw in result.plans)
+    return tuple(_itinerary(raw, compiled, start, sampled, common) for raw in result.plans)
 
 
 def _resolve_avoid(
@@ -341,11 +347,13 @@ def _weather_for(
     start: dt.datetime,
     *,
     daylight_only: bool,
-) -> tuple[tuple[Any, WeatherTable] | None, Any]:
+) -> CompiledWeather | None:
     if (weather is None or weather == "calm") and not daylight_only:
-        return None, None
-    msg = "weather is not supported yet"
-    raise PlanInputError(msg)
+        return None
+    from .weather import weather_from_spec
+
+    field = weather_from_spec(weather, start=start)
+    return compile_weather(compiled, field, start, daylight_only=daylight_only)
 
 
 def _at(start: dt.datetime, hours: float) -> dt.datetime:
@@ -357,7 +365,7 @@ def _itinerary(
     raw: RawPlan,
     compiled: CompiledNetwork,
     start: dt.datetime,
-    describe: Any,
+    sampled: CompiledWeather | None,
     common: dict[str, Any],
 ) -> Itinerary:
     names = compiled.node_ids
@@ -430,7 +438,7 @@ def _itinerary(
                 )
         elif step.end_h > step.start_h:
             shelter = bool(graph.node_shelter[step.node])
-            reason = _wait_reason(step, raw, compiled, start, describe)
+            reason = _wait_reason(step, raw, compiled, start, sampled)
             waits.append(
                 Wait(
                     at=node,
@@ -448,6 +456,16 @@ def _itinerary(
                 f"leg {leg.origin} - {leg.destination} follows a route that is an assumption "
                 "(not documented as established): check locally"
             )
+    if sampled is not None:
+        warnings.extend(f"weather: {note}" for note in sampled.notes)
+    ice_legs = [leg for leg in legs if leg.terrain in ICE_TERRAINS]
+    if ice_legs:
+        cap = ice_speed_cap_kmh(compiled.vehicle.gross_mass_kg)
+        warnings.append(
+            f"on ice ({', '.join(f'{leg.origin}-{leg.destination}' for leg in ice_legs)}): "
+            f"at most {cap:g} km/h for {compiled.vehicle.gross_mass_kg / 1000:g} t, one "
+            "vehicle at a time, 100 m apart; no ice travel below 0.3 km visibility"
+        )
     fuel_start = raw.steps[0].fuel_before_l if raw.steps else 0.0
     return Itinerary(
         feasible=True,
@@ -467,18 +485,31 @@ def _link_id(ref: Any, data: Any) -> str:
 
 
 def _wait_reason(
-    step: Any, raw: RawPlan, compiled: CompiledNetwork, start: dt.datetime, describe: Any
+    step: Step,
+    raw: RawPlan,
+    compiled: CompiledNetwork,
+    start: dt.datetime,
+    sampled: CompiledWeather | None,
 ) -> str:
     if step.kind == "rest" or step.cause == "rest":
         limit = compiled.vehicle.max_drive_h_per_day
         return f"crew rest ({limit:g} h driving per day)"
-    if describe is not None:
-        text = describe(step, raw, start)
-        if text:
-            return str(text)
+    position = raw.steps.index(step)
+    next_drive = next((s for s in raw.steps[position + 1 :] if s.kind == "drive"), None)
+    if sampled is not None and next_drive is not None:
+        cell = int(sampled.graph.arc_cell[next_drive.arc])
+        node_cell = int(sampled.graph.node_cell[step.node])
+        hour = step.start_h
+        while hour < step.end_h:
+            why = sampled.describe(cell, hour) or sampled.describe(node_cell, hour)
+            if why:
+                head = compiled.node_ids[int(compiled.graph.head[next_drive.arc])]
+                until = _at(start, step.end_h).strftime("%d %b %H:%M")
+                return f"{why} on the way to {head}; wait until {until}"
+            hour += 1.0
     if step.cause == "cheaper":
         return "leaving later is better (less fuel or exposure)"
-    if step.node == raw.steps[0].node and step.start_h == raw.steps[0].start_h:
+    if position == 0:
         return "delayed start"
     return "waiting for the way ahead to open"
 
@@ -515,8 +546,8 @@ def _explain(
     target: str,
     stops: Sequence[str],
     start: dt.datetime,
-    describe: Any,
+    sampled: CompiledWeather | None,
 ) -> str:
     from .explain import explain_no_route
 
-    return explain_no_route(result, compiled, source, target, stops, start)
+    return explain_no_route(result, compiled, source, target, stops, start, sampled)

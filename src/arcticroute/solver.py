@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from arcticroute import _kernels as K
+from arcticroute import _kernels as kern
 from arcticroute._errors import UnknownPlaceError, VehicleError, WeatherError
 
 __all__ = [
@@ -264,10 +264,10 @@ class SolveResult:
 # ------------------------------------------------------------------------------------------
 
 _OBJECTIVES: dict[str, int] = {
-    "time": K.OBJ_TIME,
-    "fuel": K.OBJ_FUEL,
-    "risk": K.OBJ_RISK,
-    "pareto": K.OBJ_PARETO,
+    "time": kern.OBJ_TIME,
+    "fuel": kern.OBJ_FUEL,
+    "risk": kern.OBJ_RISK,
+    "pareto": kern.OBJ_PARETO,
 }
 
 
@@ -360,6 +360,7 @@ class _Query:
     deadline_h: float
     objective: str
     max_labels: int
+    stop_when_full: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -368,6 +369,7 @@ class _Search:
 
     status: int
     settled: int
+    n_labels: int
     result: NDArray[np.int64]
     lab_f: NDArray[np.float64]
     lab_i: NDArray[np.int64]
@@ -410,6 +412,102 @@ def _per_cell_bounds(
     np.minimum.at(minff, cell_of[live], ep.fuel[live])
     np.minimum.at(minrf, cell_of[live], ep.risk[live])
     return maxsp, minff, minrf
+
+
+def _is_static(weather: WeatherTable | None, depart_h: float) -> bool:
+    """Whether no weather value changes after departure."""
+    if weather is None:
+        return True
+    ep = _epochs(weather)
+    n_ep = np.diff(ep.ptr)
+    return not bool(np.any((n_ep > 1) & (ep.start[ep.ptr[1:] - 1] > depart_h)))
+
+
+def _static_fastest(
+    graph: CompiledGraph,
+    q: _Query,
+    weather: WeatherTable | None,
+    banned_arcs: NDArray[np.bool_] | None,
+    banned_nodes: NDArray[np.bool_] | None,
+) -> SolveResult | None:
+    """The plain fastest path, when it is provably the answer; else None.
+
+    With weather that no longer changes after departure and the time objective, the
+    fastest path (ties: fewer litres) is optimal whenever it fits the tank, the duty limit
+    and the deadline as it is: no stop could make it earlier. A forward A* finds it at the
+    cost of a fraction of one Dijkstra, without the reverse bounds the label search needs.
+    """
+    if q.objective != "time" or q.via or not _is_static(weather, q.depart_h):
+        return None
+    ep = _epochs(weather)
+    last = ep.ptr[1:] - 1  # the epoch in force from departure on, per cell
+    n = graph.n_nodes
+    arc_hours = _f8(graph.arc_hours)
+    arc_litres = _f8(graph.arc_litres)
+    arc_ok: NDArray[np.bool_] | None = None
+    if weather is None:
+        w_time = arc_hours
+        w_litres = arc_litres
+        cell = None
+    else:
+        cell = _i8(graph.arc_cell)
+        arc_ok = ep.open[last][cell]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w_time = np.ascontiguousarray(arc_hours / ep.speed[last][cell])
+        w_litres = np.ascontiguousarray(arc_litres * ep.fuel[last][cell])
+    if banned_arcs is not None:
+        arc_ok = ~banned_arcs if arc_ok is None else arc_ok & ~banned_arcs
+    if banned_nodes is not None:
+        tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(graph.indptr))
+        keep = ~banned_nodes[graph.head] & ~banned_nodes[tail]
+        arc_ok = keep if arc_ok is None else arc_ok & keep
+    if arc_ok is not None:
+        w_time = np.where(arc_ok, w_time, np.inf)
+    hours, _litres, settled, arcs = kern.fastest_path(
+        _i8(graph.indptr),
+        _i8(graph.head),
+        w_time,
+        w_litres,
+        _f8(graph.node_x_km),
+        _f8(graph.node_y_km),
+        q.origin,
+        q.target,
+    )
+    if not math.isfinite(hours):
+        return None
+    # replay it exactly as the label search would, checking range, duty and deadline
+    steps: list[Step] = []
+    t = q.depart_h
+    fuel = q.start_fuel_l
+    risk = 0.0
+    burnt = 0.0
+    driving = 0.0
+    v = q.origin
+    for e in (int(x) for x in arcs):
+        c = 0 if cell is None else int(cell[e])
+        dur = float(arc_hours[e]) / float(ep.speed[last[c]])
+        litres = float(arc_litres[e]) * float(ep.fuel[last[c]])
+        t2 = t + dur
+        f2 = fuel - litres
+        driving += dur
+        if f2 < q.reserve_l - TOL or t2 > q.deadline_h + TOL or driving > q.max_drive_h + TOL:
+            return None
+        r = dur * float(graph.arc_risk[e]) * float(ep.risk[last[c]])
+        steps.append(Step("drive", v, e, t, t2, fuel, f2, r))
+        burnt += litres
+        risk += r
+        t, fuel, v = t2, f2, int(graph.head[e])
+    if t > q.deadline_h + TOL:
+        return None
+    plan = RawPlan(
+        steps=tuple(steps),
+        arrive_h=t,
+        fuel_used_l=burnt,
+        refuelled_l=0.0,
+        risk=risk,
+        driving_h=sum(s.end_h - s.start_h for s in steps),
+    )
+    return SolveResult(True, (plan,), int(settled))
 
 
 def _search(
@@ -457,7 +555,7 @@ def _search(
     # when both are at the same time: if duty hours or risk count, a speed change ahead
     # could make an earlier departure in the same epoch drive longer (see Notes of `solve`).
     t_cross = -np.inf
-    if not static and (duty_on or objective in (K.OBJ_RISK, K.OBJ_PARETO)):
+    if not static and (duty_on or objective in (kern.OBJ_RISK, kern.OBJ_PARETO)):
         chg = np.zeros(ep.start.shape[0], np.bool_)
         chg[1:] = ep.speed[1:] != ep.speed[:-1]
         chg[ep.ptr[:-1]] = False
@@ -471,7 +569,7 @@ def _search(
     w_time = _f8(w_time)
     w_litres = _f8(w_litres)
     w_risk = _f8(np.where(np.isnan(w_risk), np.inf, w_risk))
-    rptr, rtail, rarc = K.reverse_csr(indptr, head)
+    rptr, rtail, rarc = kern.reverse_csr(indptr, head)
 
     points = [*q.via, q.target]
     n_st = len(points)
@@ -479,6 +577,8 @@ def _search(
     def stage_bounds(
         w1: NDArray[np.float64], w2: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        rw1 = w1[rarc]
+        rw2 = w2[rarc] if w2.size else w2
         d1s = np.empty((n_st, n))
         d2s = np.empty((n_st, n))
         c1 = 0.0
@@ -486,48 +586,67 @@ def _search(
         for k in range(n_st - 1, -1, -1):
             stop = points[k - 1] if k > 0 else q.origin
             src = np.array([points[k]], np.int64)
-            d1, d2, r = K.reverse_dijkstra(rptr, rtail, rarc, w1, w2, src, np.inf, stop)
+            d1, d2, r = kern.reverse_dijkstra(rptr, rtail, rw1, rw2, src, np.zeros(1), np.inf, stop)
             d1s[k] = d1 + c1
             d2s[k] = d2 + c2
             c1 += r
             c2 += d2[stop] if math.isfinite(r) else np.inf
         return d1s, d2s
 
-    h_time, fast_l = stage_bounds(w_time, w_litres)
+    no_w = np.empty(0)
+    h_time, fast_l = stage_bounds(
+        w_time, w_litres if static and objective == kern.OBJ_TIME else no_w
+    )
     stg0 = 0
     while stg0 < len(q.via) and q.via[stg0] == q.origin:
         stg0 += 1
     dummy = np.zeros((1, 1))
     finite_tank = math.isfinite(q.capacity_l)
-    use_clamp = static and objective == K.OBJ_TIME
+    use_clamp = static and objective == kern.OBJ_TIME
     # The fastest route is within range and duty: more fuel cannot help, nor can depots.
     trivially_in_range = (
         use_clamp
         and q.start_fuel_l - q.reserve_l >= fast_l[stg0, q.origin] - TOL
         and (not duty_on or h_time[stg0, q.origin] <= q.max_drive_h + TOL)
     )
-    use_hf = objective in (K.OBJ_FUEL, K.OBJ_PARETO) or (
+    use_hf = objective in (kern.OBJ_FUEL, kern.OBJ_PARETO) or (
         finite_tank and q.refuel_h > 0.0 and not trivially_in_range
     )
-    use_hr = objective in (K.OBJ_RISK, K.OBJ_PARETO)
-    h_fuel = stage_bounds(w_litres, w_litres)[0] if use_hf else dummy
-    h_risk = stage_bounds(w_risk, w_litres)[0] if use_hr else dummy
+    use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
+    h_fuel = stage_bounds(w_litres, no_w)[0] if use_hf else dummy
+    h_risk = stage_bounds(w_risk, no_w)[0] if use_hr else dummy
     refuel_bound = (
-        objective in (K.OBJ_TIME, K.OBJ_PARETO)
+        objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
         and use_hf
         and finite_tank
         and q.refuel_h > 0.0
         and q.capacity_l > q.reserve_l
     )
+    h_stops = dummy
     if finite_tank and not trivially_in_range:
-        sinks = np.flatnonzero(depot & (stock > 0.0))
+        depots = np.flatnonzero(depot & (stock > 0.0))
         if banned_nodes is not None:
-            sinks = sinks[~banned_nodes[sinks]]
-        sinks = np.unique(np.append(sinks, q.target)).astype(np.int64)
+            depots = depots[~banned_nodes[depots]]
+        sinks = np.unique(np.append(depots, q.target)).astype(np.int64)
         usable = q.capacity_l - q.reserve_l
-        lb_depot, _, _ = K.reverse_dijkstra(
-            rptr, rtail, rarc, w_litres, w_litres, sinks, usable + TOL, -1
+        lb_depot, _, _ = kern.reverse_dijkstra(
+            rptr, rtail, w_litres[rarc], no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
         )
+        if refuel_bound and not q.via and depots.size and usable > 0:
+            # W_k: hours to the target through at least k refuelling stops, for k up to the
+            # stops the origin needs at least
+            need = max(0.0, h_fuel[0, q.origin] - (q.start_fuel_l - q.reserve_l))
+            levels = [h_time[0]]
+            rw_time = w_time[rarc]
+            n_more = min(8, math.ceil(need / usable)) if math.isfinite(need) else 0
+            for _k in range(n_more):
+                seed = levels[-1][depots] + q.refuel_h
+                d1, _, _ = kern.reverse_dijkstra(
+                    rptr, rtail, rw_time, no_w, depots.astype(np.int64), seed, np.inf, q.origin
+                )
+                levels.append(np.maximum(d1, levels[-1]))
+            if len(levels) > 1:
+                h_stops = np.ascontiguousarray(np.stack(levels))
     else:
         lb_depot = np.zeros(n)
 
@@ -556,10 +675,12 @@ def _search(
             int(refuel_bound),
             int(duty_on),
             q.max_labels,
+            h_stops.shape[0] if h_stops is not dummy else 0,
+            int(q.stop_when_full),
         ],
         np.int64,
     )
-    status, settled, _n_lab, result, lab_f, lab_i = K.label_search(
+    status, settled, n_labels, result, lab_f, lab_i = kern.label_search(
         indptr,
         head,
         arc_hours,
@@ -586,12 +707,14 @@ def _search(
         h_risk,
         fast_l if use_clamp else dummy,
         _f8(lb_depot),
+        h_stops,
         fpar,
         ipar,
     )
     return _Search(
         status=int(status),
         settled=int(settled),
+        n_labels=int(n_labels),
         result=result,
         lab_f=lab_f,
         lab_i=lab_i,
@@ -612,7 +735,7 @@ def _chain(s: _Search, lab: int) -> list[int]:
     out = []
     while lab >= 0:
         out.append(lab)
-        lab = int(s.lab_i[lab, K.LI_PRED])
+        lab = int(s.lab_i[lab, kern.LI_PRED])
     out.reverse()
     return out
 
@@ -620,18 +743,18 @@ def _chain(s: _Search, lab: int) -> list[int]:
 def _wait_cause(graph: CompiledGraph, s: _Search, pred: int, arc: int, dep: float) -> WaitCause:
     q = s.query
     ep = s.epochs
-    t = float(s.lab_f[pred, K.LF_T])
-    status, _arr, dur, _k = K.traverse_arc(
+    t = float(s.lab_f[pred, kern.LF_T])
+    status, _arr, dur, _k = kern.traverse_arc(
         ep.ptr, ep.start, ep.open, ep.speed, int(s.arc_cell[arc]), t, float(graph.arc_hours[arc])
     )
-    if status != K.TRAV_OK:
+    if status != kern.TRAV_OK:
         return "weather"
-    v = int(s.lab_i[pred, K.LI_NODE])
+    v = int(s.lab_i[pred, kern.LI_NODE])
     if (
         math.isfinite(q.max_drive_h)
         and bool(graph.node_shelter[v])
         and dep - t >= q.rest_h - TOL
-        and float(s.lab_f[pred, K.LF_DRIVE]) + dur > q.max_drive_h + TOL
+        and float(s.lab_f[pred, kern.LF_DRIVE]) + dur > q.max_drive_h + TOL
     ):
         return "rest"
     return "cheaper"
@@ -651,23 +774,23 @@ def _plan(graph: CompiledGraph, s: _Search, lab: int) -> RawPlan:
     fuel = q.start_fuel_l
     refuelled = 0.0
     driving = 0.0
-    for prev, cur in zip(chain[:-1], chain[1:], strict=True):
-        kind = int(li[cur, K.LI_BITS]) & K.KIND_MASK
-        v = int(li[prev, K.LI_NODE])
-        t0 = float(lf[prev, K.LF_T])
-        t1 = float(lf[cur, K.LF_T])
-        if kind == K.KIND_DRIVE:
-            arc = int(li[cur, K.LI_ARC])
-            dep = float(lf[cur, K.LF_DEP])
+    for prev, cur in itertools.pairwise(chain):
+        kind = int(li[cur, kern.LI_BITS]) & kern.KIND_MASK
+        v = int(li[prev, kern.LI_NODE])
+        t0 = float(lf[prev, kern.LF_T])
+        t1 = float(lf[cur, kern.LF_T])
+        if kind == kern.KIND_DRIVE:
+            arc = int(li[cur, kern.LI_ARC])
+            dep = float(lf[cur, kern.LF_DEP])
             if dep > t0:
                 cause = _wait_cause(graph, s, prev, arc, dep)
                 steps.append(Step("wait", v, -1, t0, dep, fuel, fuel, 0.0, cause))
-            burnt = float(lf[cur, K.LF_BURN] - lf[prev, K.LF_BURN])
-            risk = float(lf[cur, K.LF_RISK] - lf[prev, K.LF_RISK])
+            burnt = float(lf[cur, kern.LF_BURN] - lf[prev, kern.LF_BURN])
+            risk = float(lf[cur, kern.LF_RISK] - lf[prev, kern.LF_RISK])
             steps.append(Step("drive", v, arc, dep, t1, fuel, fuel - burnt, risk))
             fuel -= burnt
             driving += t1 - dep
-        elif kind == K.KIND_REFUEL:
+        elif kind == kern.KIND_REFUEL:
             after = min(q.capacity_l, fuel + float(graph.node_stock_l[v]))
             steps.append(Step("refuel", v, -1, t0, t1, fuel, after, 0.0))
             refuelled += after - fuel
@@ -676,12 +799,22 @@ def _plan(graph: CompiledGraph, s: _Search, lab: int) -> RawPlan:
             steps.append(Step("rest", v, -1, t0, t1, fuel, fuel, 0.0))
     return RawPlan(
         steps=tuple(steps),
-        arrive_h=float(lf[lab, K.LF_T]),
-        fuel_used_l=float(lf[lab, K.LF_BURN]),
+        arrive_h=float(lf[lab, kern.LF_T]),
+        fuel_used_l=float(lf[lab, kern.LF_BURN]),
         refuelled_l=refuelled,
-        risk=float(lf[lab, K.LF_RISK]),
+        risk=float(lf[lab, kern.LF_RISK]),
         driving_h=driving,
     )
+
+
+def _fits_tank(plan: RawPlan, q: _Query) -> bool:
+    """Whether a plan found with an unlimited tank is legal with the real one."""
+    for st in plan.steps:
+        if st.fuel_after_l < q.reserve_l - TOL:
+            return False
+        if st.kind == "refuel" and not st.fuel_before_l < q.capacity_l - TOL:
+            return False
+    return True
 
 
 def _better(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -741,13 +874,13 @@ def _range_reason(graph: CompiledGraph, q: _Query, s: _Search, lab: int) -> str:
     litres = 0.0
     km = 0.0
     chain = _chain(s, lab)
-    for prev, cur in zip(chain[:-1], chain[1:], strict=True):
-        arc = int(s.lab_i[cur, K.LI_ARC])
+    for prev, cur in itertools.pairwise(chain):
+        arc = int(s.lab_i[cur, kern.LI_ARC])
         if arc < 0:
             continue
         w = int(graph.head[arc])
         nodes.append(w)
-        litres += float(s.lab_f[cur, K.LF_BURN] - s.lab_f[prev, K.LF_BURN])
+        litres += float(s.lab_f[cur, kern.LF_BURN] - s.lab_f[prev, kern.LF_BURN])
         km += float(graph.arc_km[arc])
         if refuel_at[w] or w == q.target:
             legs.append((nodes, litres, km))
@@ -791,7 +924,7 @@ def _weather_reason(graph: CompiledGraph, q: _Query, weather: WeatherTable, plan
         c = int(graph.arc_cell[e])
         sl = ep.cell_slice(c)
         stand = float(
-            K.stand_limit(
+            kern.stand_limit(
                 bool(graph.node_shelter[u]),
                 ep.ptr,
                 ep.start,
@@ -804,21 +937,21 @@ def _weather_reason(graph: CompiledGraph, q: _Query, weather: WeatherTable, plan
         )
         cands = [t] + [float(x) for x in ep.start[sl] if t < x <= stand]
         for tau in cands:
-            status, arr, _d, _k = K.traverse_arc(
+            status, arr, _d, _k = kern.traverse_arc(
                 ep.ptr, ep.start, ep.open, ep.speed, c, tau, float(graph.arc_hours[e])
             )
-            if status == K.TRAV_OK:
+            if status == kern.TRAV_OK:
                 if tau > t:
                     waited.append(u)
                 t = arr
                 in_cell = c
                 break
         else:
-            status, stop, _d, k = K.traverse_arc(
+            status, stop, _d, k = kern.traverse_arc(
                 ep.ptr, ep.start, ep.open, ep.speed, c, t, float(graph.arc_hours[e])
             )
-            if status == K.TRAV_CLOSED_ON_WAY:
-                k = int(K._epoch_of(ep.ptr, ep.start, c, stop))
+            if status == kern.TRAV_CLOSED_ON_WAY:
+                k = int(kern._epoch_of(ep.ptr, ep.start, c, stop))
                 since = stop
             else:
                 since = float(ep.start[k])
@@ -833,7 +966,10 @@ def _weather_reason(graph: CompiledGraph, q: _Query, weather: WeatherTable, plan
                 f"{_fmt_h(since)} until {_fmt_h(until)}"
             )
             if not graph.node_shelter[u]:
-                msg += f"; node {u} is not a shelter and its weather is closed, so the vehicle cannot wait there"
+                msg += (
+                    f"; node {u} is not a shelter and its weather is closed too, so the "
+                    "vehicle cannot wait there"
+                )
             return msg
     where = f" (waiting at nodes {sorted(set(waited))})" if waited else ""
     return (
@@ -906,7 +1042,7 @@ def _explain(
 
     for name in relax:
         s = attempt([name])
-        if s.status != K.STATUS_FOUND:
+        if s.status != kern.STATUS_FOUND:
             continue
         plan = _plans(graph, s)[0]
         if name == "range":
@@ -922,7 +1058,7 @@ def _explain(
         )
     for k in range(2, len(relax) + 1):
         for combo in itertools.combinations(relax, k):
-            if attempt(combo).status == K.STATUS_FOUND:
+            if attempt(combo).status == kern.STATUS_FOUND:
                 names = " and ".join(combo)
                 return combo[0], (
                     f"no single constraint explains it; relaxing {names} together gives a plan"
@@ -1153,10 +1289,30 @@ def solve(
         for name, node in (("origin", o), ("target", t), *(("via", v) for v in vias)):
             if b_nodes[node]:
                 return SolveResult(False, (), 0, f"the {name} node {node} is banned", "unreachable")
+    fast = _static_fastest(graph, q, weather, b_arcs, b_nodes)
+    if fast is not None:
+        return fast
+    if math.isfinite(q.capacity_l) and not (
+        q.objective == "time" and not q.via and _is_static(weather, q.depart_h)
+    ):
+        # Relax the tank first: when the relaxed optimum (every plan of the Pareto set)
+        # never dips below the reserve, it is the answer, and fuel never splits labels.
+        # Refuelling stops stay allowed with the full tank: a stop may matter as a stop.
+        relaxed = replace(
+            q, capacity_l=math.inf, start_fuel_l=math.inf, reserve_l=0.0, stop_when_full=True
+        )
+        s = _search(graph, relaxed, weather, b_arcs, b_nodes)
+        if s.status == kern.STATUS_INFEASIBLE:
+            binding, reason = _explain(graph, q, weather, b_arcs, b_nodes)
+            return SolveResult(False, (), s.settled, reason, binding)
+        if s.status == kern.STATUS_FOUND:
+            plans = _plans(graph, replace(s, query=q))
+            if all(_fits_tank(p, q) for p in plans):
+                return SolveResult(True, plans, s.settled)
     s = _search(graph, q, weather, b_arcs, b_nodes)
-    if s.status == K.STATUS_FOUND:
+    if s.status == kern.STATUS_FOUND:
         return SolveResult(True, _plans(graph, s), s.settled)
-    if s.status == K.STATUS_LABEL_LIMIT:
+    if s.status == kern.STATUS_LABEL_LIMIT:
         return SolveResult(
             False,
             (),

@@ -1,0 +1,198 @@
+"""The numba kernels on their own: parity with scipy, the speed model, standing rules."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from arcticroute import _kernels as kern
+from arcticroute.solver import CompiledGraph, WeatherTable, _epochs, solve
+from strategies import make_graph
+
+
+def random_graph(seed: int, n: int = 200, m: int = 900) -> CompiledGraph:
+    rng = np.random.default_rng(seed)
+    pairs = sorted(
+        {
+            (int(a), int(b))
+            for a, b in zip(rng.integers(0, n, m), rng.integers(0, n, m), strict=True)
+            if a != b
+        }
+    )
+    arcs = [
+        (a, b, float(rng.uniform(0.1, 3.0)), float(rng.uniform(0.5, 9.0)), 1.0, 0) for a, b in pairs
+    ]
+    graph = make_graph(n, arcs)
+    xy = rng.uniform(-500.0, 500.0, (2, n))  # coordinates unrelated to the arc times
+    return CompiledGraph(
+        **{
+            **{f: getattr(graph, f) for f in graph.__slots__},
+            "node_x_km": xy[0],
+            "node_y_km": xy[1],
+        }
+    )
+
+
+def matrix(graph: CompiledGraph, weight: np.ndarray) -> csr_matrix:
+    n = graph.n_nodes
+    return csr_matrix((weight, graph.head, graph.indptr), shape=(n, n))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_reverse_csr_lists_every_arc_once_under_its_head(seed: int) -> None:
+    g = random_graph(seed)
+    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
+    assert sorted(rarc.tolist()) == list(range(g.n_arcs))
+    tails = np.repeat(np.arange(g.n_nodes), np.diff(g.indptr))
+    for v in range(g.n_nodes):
+        arcs = rarc[rptr[v] : rptr[v + 1]]
+        assert np.all(g.head[arcs] == v)
+        assert np.array_equal(tails[arcs], rtail[rptr[v] : rptr[v + 1]])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_reverse_dijkstra_matches_scipy(seed: int) -> None:
+    g = random_graph(seed)
+    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
+    target = 7
+    full = dijkstra(matrix(g, g.arc_hours).T, indices=target)
+    d1, d2, stop = kern.reverse_dijkstra(
+        rptr,
+        rtail,
+        g.arc_hours[rarc],
+        g.arc_litres[rarc],
+        np.array([target]),
+        np.zeros(1),
+        np.inf,
+        -1,
+    )
+    np.testing.assert_allclose(d1, full, rtol=1e-12)
+    assert math.isinf(stop)
+    # litres along the tree: each finite node's litres equal an arc plus its successor's
+    assert d2[target] == 0.0
+    # stopping at a node leaves unsettled nodes at its distance (a lower bound)
+    origin = int(np.argsort(full)[len(full) // 2])
+    d1, _, stop = kern.reverse_dijkstra(
+        rptr,
+        rtail,
+        g.arc_hours[rarc],
+        np.empty(0),
+        np.array([target]),
+        np.zeros(1),
+        np.inf,
+        origin,
+    )
+    assert stop == pytest.approx(full[origin], rel=1e-12)
+    assert np.all(d1 <= full + 1e-12)
+    assert np.all((d1 == full) | (d1 == stop))
+    # a radius leaves everything beyond it at inf; offsets shift the sources
+    d1, _, _ = kern.reverse_dijkstra(
+        rptr,
+        rtail,
+        g.arc_hours[rarc],
+        np.empty(0),
+        np.array([target, 3]),
+        np.array([0.5, 0.0]),
+        2.0,
+        -1,
+    )
+    both = np.minimum(full + 0.5, dijkstra(matrix(g, g.arc_hours).T, indices=3))
+    np.testing.assert_allclose(d1[both <= 2.0], both[both <= 2.0], rtol=1e-12)
+    assert np.all(np.isinf(d1[both > 2.0 + 1e-9]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fastest_path_matches_scipy_whatever_the_coordinates(seed: int) -> None:
+    g = random_graph(seed)
+    dist = dijkstra(matrix(g, g.arc_hours), indices=0)
+    for target in range(1, g.n_nodes, 11):
+        hours, litres, settled, arcs = kern.fastest_path(
+            g.indptr, g.head, g.arc_hours, g.arc_litres, g.node_x_km, g.node_y_km, 0, target
+        )
+        if math.isinf(dist[target]):
+            assert math.isinf(hours)
+            assert arcs.size == 0
+            continue
+        assert hours == pytest.approx(dist[target], rel=1e-12)
+        assert settled >= 1
+        assert litres == pytest.approx(float(g.arc_litres[arcs].sum()))
+        assert float(g.arc_hours[arcs].sum()) == pytest.approx(hours, rel=1e-12)
+        nodes = [0] + [int(g.head[a]) for a in arcs]
+        for a, u in zip(arcs, nodes[:-1], strict=True):
+            assert g.indptr[u] <= a < g.indptr[u + 1]
+        assert nodes[-1] == target
+
+
+def one_cell(opn: list[bool], speed: list[float], step_h: float = 1.0) -> WeatherTable:
+    k = len(opn)
+    return WeatherTable(
+        0.0, step_h, np.array([opn]), np.array([speed]), np.ones((1, k)), np.ones((1, k))
+    )
+
+
+def traverse(w: WeatherTable, t: float, h: float) -> tuple[int, float, float, int]:
+    ep = _epochs(w)
+    s, a, d, k = kern.traverse_arc(ep.ptr, ep.start, ep.open, ep.speed, 0, t, h)
+    return int(s), float(a), float(d), int(k)
+
+
+def test_speed_changes_at_step_boundaries() -> None:
+    w = one_cell([True, True, True], [1.0, 0.5, 2.0])
+    assert traverse(w, 0.0, 0.5) == (kern.TRAV_OK, 0.5, 0.5, 0)
+    # 1 h at full speed, then 0.5 calm hours need 1 h at half speed
+    assert traverse(w, 0.0, 1.5)[:3] == (kern.TRAV_OK, 2.0, 2.0)
+    # 0.5 calm hours left after 2 h are done in 0.25 h at double speed
+    assert traverse(w, 0.0, 2.0)[:3] == (kern.TRAV_OK, 2.25, 2.25)
+    # before the table the first column holds, after it the last
+    assert traverse(w, -4.0, 1.0)[:2] == (kern.TRAV_OK, -3.0)
+    assert traverse(w, 10.0, 4.0)[:2] == (kern.TRAV_OK, 12.0)
+
+
+def test_closure_on_the_way_blocks_but_arriving_as_it_starts_does_not() -> None:
+    w = one_cell([True, True, False, True], [1.0] * 4)
+    assert traverse(w, 0.0, 2.0)[:2] == (kern.TRAV_OK, 2.0)
+    assert traverse(w, 0.5, 2.0)[0] == kern.TRAV_CLOSED_ON_WAY
+    assert traverse(w, 2.5, 0.1)[0] == kern.TRAV_CLOSED_AT_ENTRY
+    assert traverse(w, 3.0, 5.0)[:2] == (kern.TRAV_OK, 8.0)
+
+
+@given(
+    st.lists(st.sampled_from([0.25, 0.5, 1.0, 2.0, 3.0]), min_size=1, max_size=6),
+    st.floats(-2.0, 8.0),
+    st.floats(0.0, 3.0),
+    st.floats(0.0, 5.0),
+)
+def test_traversal_is_fifo(speeds: list[float], t: float, gap: float, h: float) -> None:
+    w = one_cell([True] * len(speeds), speeds)
+    a1 = traverse(w, t, h)[1]
+    a2 = traverse(w, t + gap, h)[1]
+    assert a2 >= a1 - 1e-12
+
+
+def test_standing_rules() -> None:
+    # cell 0 open in steps 0-1, cell 1 open in steps 1-3
+    opn = np.array([[True, True, False, False], [False, True, True, True]])
+    ones = np.ones((2, 4))
+    ep = _epochs(WeatherTable(0.0, 1.0, opn, ones, ones, ones))
+    args = (ep.ptr, ep.start, ep.open, ep.stand)
+    assert math.isinf(kern.stand_limit(True, *args, 0, -1, 0.0))  # a shelter
+    assert kern.stand_limit(False, *args, 0, -1, 0.5) == 2.0  # open country, cell closes at 2 h
+    assert kern.stand_limit(False, *args, 1, -1, 0.5) == 0.5  # closed now: no standing
+    # at the end of an arc in cell 1 the vehicle may stay on after cell 0 closes
+    assert math.isinf(kern.stand_limit(False, *args, 0, 1, 0.5))
+    assert kern.stand_limit(False, *args, 1, 0, 0.5) == math.inf
+
+
+def test_label_limit_is_reported_not_raised() -> None:
+    arcs = [(a, b, 1.0, 1.0, 1.0, 0) for a in range(6) for b in range(6) if a != b]
+    g = make_graph(6, arcs, depot_stock={2: 1.0, 3: 1.0})
+    res = solve(g, 0, 5, capacity_l=3.0, refuel_h=0.5, objective="pareto", max_labels=3)
+    assert not res.feasible
+    assert res.binding == "none"
+    assert "max_labels" in res.reason
