@@ -199,8 +199,8 @@ def _unreachable(compiled: CompiledNetwork, source: str, target: str, stops: Seq
         shown = "; ".join(blocked[:6]) + ("; ..." if len(blocked) > 6 else "")
         hint = _season_hint(compiled, names)
         return (
-            f"{b} cannot be reached from {a} by {vehicle.id} on {date}: every way out of "
-            f"the {len(places)} places it can reach is closed ({shown}){hint}"
+            f"{b} cannot be reached from {a} by {vehicle.id} on {date}{hint}: every way out "
+            f"of the {len(places)} places it can reach is closed ({shown})"
         )
     return "no route under the given constraints"
 
@@ -221,7 +221,11 @@ def _season_hint(compiled: CompiledNetwork, reached: set[str]) -> str:
         openings.append(opening)
     if not openings:
         return ""
-    return f"; the first of these opens on {min(openings).isoformat()}: try a later departure"
+    first = min(openings).isoformat()
+    return (
+        f" (winter links closed for the season; the first of them opens on {first}; "
+        "try a later departure)"
+    )
 
 
 def _range(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]) -> str:
