@@ -97,6 +97,8 @@ class CompiledNetwork:
     arc_from_km, arc_to_km : ndarray of float64
         Where each arc starts and ends along its link, km from the link's ``u`` end (an arc
         that runs ``v`` -> ``u`` has from > to).
+    node_lon, node_lat : ndarray of float64
+        Node positions in degrees (rest points included).
     vehicle : Vehicle
         The profile compiled for.
     date : datetime.date
@@ -109,6 +111,8 @@ class CompiledNetwork:
     links: tuple[LinkRef, ...]
     arc_from_km: np.ndarray
     arc_to_km: np.ndarray
+    node_lon: np.ndarray
+    node_lat: np.ndarray
     network: nx.MultiDiGraph
     vehicle: Vehicle
     date: dt.date
@@ -375,6 +379,8 @@ def _compile(
         links=tuple(links),
         arc_from_km=arr(from_km),
         arc_to_km=arr(to_km),
+        node_lon=np.asarray(lons, dtype=np.float64),
+        node_lat=np.asarray(lats, dtype=np.float64),
         network=network,
         vehicle=vehicle,
         date=day,
@@ -472,9 +478,8 @@ def compile_weather(
                 f"weather {field.name!r} ends {last.isoformat()}: its last hour is assumed "
                 "to hold after that"
             )
-    lons = [list(_node_lonlat(compiled, i)) for i in range(n_nodes)]
-    sample_lon = [p[0] for p in lons]
-    sample_lat = [p[1] for p in lons]
+    sample_lon = compiled.node_lon.tolist()
+    sample_lat = compiled.node_lat.tolist()
     sample_cell = list(range(n_nodes))
     cell_is_ice = [False] * n_nodes
     arc_cell = np.empty(graph.n_arcs, dtype=np.int64)
@@ -539,19 +544,6 @@ def _quantized(table: Any) -> Any:
         np.ceil(table.risk_factor / RISK_STEP - 1e-9) * RISK_STEP,
     )
     return replace(table, speed_factor=speed, fuel_factor=fuel, risk_factor=risk)
-
-
-def _node_lonlat(compiled: CompiledNetwork, node: int) -> tuple[float, float]:
-    name = compiled.node_ids[node]
-    if name in compiled.network:
-        data = compiled.network.nodes[name]
-        return float(data["lon"]), float(data["lat"])
-    # A rest point on a link: recover it from the arcs that touch it.
-    graph = compiled.graph
-    arc = int(graph.indptr[node])
-    data = compiled.link_data(int(graph.arc_link[arc]))
-    point = _point_at(data, float(compiled.arc_from_km[arc]))
-    return point
 
 
 def _point_at(data: Mapping[str, Any], km: float) -> tuple[float, float]:

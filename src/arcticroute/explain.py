@@ -208,10 +208,10 @@ def _unreachable(compiled: CompiledNetwork, source: str, target: str, stops: Seq
 def _season_hint(compiled: CompiledNetwork, reached: set[str]) -> str:
     # If seasons close the way, say when the first of the blocking links opens.
     openings = []
-    for ref in compiled.links:
+    for link, ref in enumerate(compiled.links):
         if ref.usable or (ref.u in reached) == (ref.v in reached):
             continue
-        season = compiled.link_data(compiled.links.index(ref)).get("season")
+        season = compiled.link_data(link).get("season")
         if season is None or "closed for the season" not in ref.reason:
             continue
         year = compiled.date.year
@@ -267,19 +267,34 @@ def _longest_dry_stretch(
     compiled: CompiledNetwork, arcs: Sequence[int]
 ) -> tuple[float, float, str]:
     graph = compiled.graph
+    litres, km, places = _longest_stretch(compiled, arcs, graph.arc_litres, graph.node_depot)
+    return km, litres, places
+
+
+def _longest_stretch(
+    compiled: CompiledNetwork,
+    arcs: Sequence[int],
+    cost: np.ndarray,
+    resets: np.ndarray,
+) -> tuple[float, float, str]:
+    """The stretch of ``arcs`` with the most ``cost`` between nodes where ``resets`` holds.
+
+    Returns (cost, km, "A - B - C") of that stretch.
+    """
+    graph = compiled.graph
     first = compiled.node_ids[int(np.searchsorted(graph.indptr, arcs[0], side="right") - 1)]
-    worst_litres, worst_km, worst_path = 0.0, 0.0, [first]
-    litres, km, path = 0.0, 0.0, [first]
+    worst, worst_km, worst_path = 0.0, 0.0, [first]
+    total, km, path = 0.0, 0.0, [first]
     for arc in arcs:
         head_node = int(graph.head[arc])
-        litres += float(graph.arc_litres[arc])
+        total += float(cost[arc])
         km += float(graph.arc_km[arc])
         path.append(compiled.node_ids[head_node])
-        if litres > worst_litres:
-            worst_litres, worst_km, worst_path = litres, km, list(path)
-        if graph.node_depot[head_node]:
-            litres, km, path = 0.0, 0.0, [compiled.node_ids[head_node]]
-    return worst_km, worst_litres, " - ".join(_main_places(compiled, worst_path))
+        if total > worst:
+            worst, worst_km, worst_path = total, km, list(path)
+        if resets[head_node]:
+            total, km, path = 0.0, 0.0, [compiled.node_ids[head_node]]
+    return worst, worst_km, " - ".join(_main_places(compiled, worst_path))
 
 
 def _main_places(compiled: CompiledNetwork, path: Sequence[str]) -> list[str]:
@@ -288,25 +303,16 @@ def _main_places(compiled: CompiledNetwork, path: Sequence[str]) -> list[str]:
 
 
 def _duty_stretch(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]) -> str:
-    graph = compiled.graph
-    index = compiled.node_index
-    relaxed = solve(
-        graph, index[source], index[target], capacity_l=math.inf, via=[index[s] for s in stops]
+    relaxed = _query(
+        compiled, source, target, stops, None, capacity_l=math.inf, max_drive_h=math.inf
     )
     if not relaxed.feasible:
         return "no route without a long stretch in the open"
-    worst_h, path, worst = 0.0, [source], [source]
-    hours = 0.0
-    for arc in relaxed.plans[0].arcs:
-        head_node = int(graph.head[arc])
-        hours += float(graph.arc_hours[arc])
-        path.append(compiled.node_ids[head_node])
-        if hours > worst_h:
-            worst_h, worst = hours, list(path)
-        if graph.node_shelter[head_node]:
-            hours, path = 0.0, [compiled.node_ids[head_node]]
-    places = " - ".join(_main_places(compiled, worst))
+    graph = compiled.graph
+    hours, _, places = _longest_stretch(
+        compiled, relaxed.plans[0].arcs, graph.arc_hours, graph.node_shelter
+    )
     limit = compiled.vehicle.max_drive_h_per_day or np.inf
-    if worst_h <= limit:
+    if hours <= limit:
         return f"the fastest route needs more driving between rests than allowed ({places})"
-    return f"{places} takes {worst_h:.1f} h with no shelter in between"
+    return f"{places} takes {hours:.1f} h with no shelter in between"

@@ -21,10 +21,11 @@ import numpy as np
 
 from ._errors import ArcticRouteError, UnknownPlaceError
 from .compile import CompiledNetwork, CompiledWeather, compile_network, compile_weather
+from .explain import explain_no_route
 from .itinerary import Itinerary, Leg, Refuel, Wait
 from .network import ICE_TERRAINS, load_network, resolve_place
 from .physics import ice_speed_cap_kmh
-from .solver import RawPlan, SolveResult, Step, solve
+from .solver import RawPlan, solve
 from .vehicles import Vehicle, get_vehicle
 
 __all__ = ["CHUKOTKA_TZ", "Objective", "default_departure", "plan", "plan_pareto"]
@@ -296,7 +297,7 @@ def _plan_many(
         "depart": start,
     }
     if not result.feasible:
-        reason = _explain(result, compiled, source, target, stops, start, sampled)
+        reason = explain_no_route(result, compiled, source, target, stops, start, sampled)
         return (Itinerary(feasible=False, reason=reason, binding=result.binding, **common),)
     return tuple(_itinerary(raw, compiled, start, sampled, common) for raw in result.plans)
 
@@ -375,7 +376,7 @@ def _itinerary(
     refuels: list[Refuel] = []
     warnings: list[str] = []
     network = compiled.network
-    for step in raw.steps:
+    for position, step in enumerate(raw.steps):
         node = names[step.node]
         if step.kind == "drive":
             link = int(graph.arc_link[step.arc])
@@ -438,7 +439,7 @@ def _itinerary(
                 )
         elif step.end_h > step.start_h:
             shelter = bool(graph.node_shelter[step.node])
-            reason = _wait_reason(step, raw, compiled, start, sampled)
+            reason = _wait_reason(position, raw, compiled, start, sampled)
             waits.append(
                 Wait(
                     at=node,
@@ -485,16 +486,16 @@ def _link_id(ref: Any, data: Any) -> str:
 
 
 def _wait_reason(
-    step: Step,
+    position: int,
     raw: RawPlan,
     compiled: CompiledNetwork,
     start: dt.datetime,
     sampled: CompiledWeather | None,
 ) -> str:
+    step = raw.steps[position]
     if step.kind == "rest" or step.cause == "rest":
         limit = compiled.vehicle.max_drive_h_per_day
         return f"crew rest ({limit:g} h driving per day)"
-    position = raw.steps.index(step)
     next_drive = next((s for s in raw.steps[position + 1 :] if s.kind == "drive"), None)
     if sampled is not None and next_drive is not None:
         cell = int(sampled.graph.arc_cell[next_drive.arc])
@@ -537,17 +538,3 @@ def _join(first: Any, second: Any) -> Any:
     from shapely.geometry import LineString
 
     return LineString([*first.coords, *list(second.coords)[1:]])
-
-
-def _explain(
-    result: SolveResult,
-    compiled: CompiledNetwork,
-    source: str,
-    target: str,
-    stops: Sequence[str],
-    start: dt.datetime,
-    sampled: CompiledWeather | None,
-) -> str:
-    from .explain import explain_no_route
-
-    return explain_no_route(result, compiled, source, target, stops, start, sampled)
