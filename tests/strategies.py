@@ -359,6 +359,37 @@ class Wx:
             if not self.is_open(c, k):
                 return None
 
+    def charged(self, c: int, t: float, hours: float, t_min: float) -> float:
+        """Hours charged to duty and risk for entering an arc at ``t``: the longest drive of
+        any departure from the start of the epoch around ``t`` (``t_min`` if later) to ``t``.
+
+        Found by bisection on the departure time (independently of the kernel's inverse
+        traversal): the drive is piecewise linear in the departure, with kinks where the
+        arrival crosses an epoch start, so its maximum is at an end or a kink.
+        """
+        lo = max([s for s in self.epoch_starts(c) if s <= t], default=-INF)
+        lo = max(lo, t_min)
+
+        def arrival(tau: float) -> float:
+            trav = self.traverse(c, tau, hours)
+            assert trav is not None, "departures before a feasible one in its epoch get through"
+            return trav[0]
+
+        a_lo = arrival(lo)
+        a_t = arrival(t)
+        cands = [lo, t]
+        for s in self.epoch_starts(c):
+            if a_lo < s < a_t:
+                a, b = lo, t
+                for _ in range(200):
+                    mid = (a + b) / 2
+                    if arrival(mid) < s:
+                        a = mid
+                    else:
+                        b = mid
+                cands.append(a)
+        return max(arrival(tau) - tau for tau in cands)
+
 
 # ------------------------------------------------------------------------------------------
 # Brute-force oracle
@@ -459,20 +490,21 @@ def oracle(
                     trav = wx.traverse(c, tau, float(graph.arc_hours[e]))
                     if trav is None:
                         continue
-                    arr, dur, k_in = trav
+                    arr, _dur, k_in = trav
                     if arr > q.deadline_h:
                         continue
                     litres = float(graph.arc_litres[e]) * wx.fuel(c, k_in)
                     f2 = fuel - litres  # type: ignore[operator]
                     if f2 < q.reserve_l:
                         continue
+                    charged = wx.charged(c, tau, float(graph.arc_hours[e]), q.depart_h)
                     d2 = 0.0
                     if duty:
                         base = 0.0 if (shelter and tau - t >= rest_h) else drive
-                        d2 = base + dur  # type: ignore[operator]
-                        if d2 > q.max_drive_h:
+                        d2 = base + charged  # type: ignore[operator]
+                        if d2 > q.max_drive_h + 1e-9:
                             continue
-                    r2 = risk + dur * float(graph.arc_risk[e]) * wx.risk(c, k_in)  # type: ignore[operator]
+                    r2 = risk + charged * float(graph.arc_risk[e]) * wx.risk(c, k_in)  # type: ignore[operator]
                     nxt.append(
                         (w, advance(w, k), arr, f2, d2, burned + litres, r2, False, "drive", c)  # type: ignore[operator]
                     )
@@ -538,9 +570,11 @@ def assert_plan_valid(
                 math.isinf(fuel) and math.isinf(s.fuel_after_l)
             ), f"{where}: burns {s.fuel_before_l - s.fuel_after_l}, expected {litres}"
             assert s.fuel_after_l >= q.reserve_l - 1e-9, f"{where}: below the reserve"
-            exp_risk = dur * float(graph.arc_risk[s.arc]) * wx.risk(c, k_in)
-            assert abs(s.risk - exp_risk) <= 1e-9, f"{where}: risk {s.risk} != {exp_risk}"
-            drive += dur
+            charged = wx.charged(c, s.start_h, float(graph.arc_hours[s.arc]), q.depart_h)
+            assert charged >= dur - 1e-9, f"{where}: charged {charged} h < driven {dur} h"
+            exp_risk = charged * float(graph.arc_risk[s.arc]) * wx.risk(c, k_in)
+            assert abs(s.risk - exp_risk) <= 1e-7, f"{where}: risk {s.risk} != {exp_risk}"
+            drive += charged
             assert not duty or drive <= q.max_drive_h + 1e-9, f"{where}: duty exceeded"
             burned += litres
             risk += s.risk

@@ -53,6 +53,26 @@ def test_heated_rest_point_splits_the_zimnik(chukotka: nx.MultiDiGraph, catalogu
     assert compiled.graph.arc_km[first] + compiled.graph.arc_km[second] == pytest.approx(338)
 
 
+def test_rest_points_lie_on_their_link_also_across_180(
+    chukotka: nx.MultiDiGraph, catalogue
+) -> None:
+    # Ryrkaipiy-Billings crosses the antimeridian: its rest points must stay on the coast
+    # of Chukotka, not land in Canada or the Urals through an average of -178 and 176.
+    from arcticroute.geodesy import geodesic_km
+
+    compiled = compile_network(chukotka, catalogue["buran"], date=MARCH)
+    rests = [i for i, name in enumerate(compiled.node_ids) if " km " in name]
+    assert any(name.startswith("Ryrkaipiy-Billings") for name in compiled.node_ids)
+    for i in rests:
+        name = compiled.node_ids[i]
+        link, km = name.rsplit(" km ", 1)
+        u = link.split("-")[0]
+        here = (float(compiled.node_lon[i]), float(compiled.node_lat[i]))
+        start = (chukotka.nodes[u]["lon"], chukotka.nodes[u]["lat"])
+        # no farther from the link's start than along it (the line may bend)
+        assert geodesic_km(*start, *here) <= float(km) + 1.0, name
+
+
 def test_truck_uses_only_maintained_links(chukotka: nx.MultiDiGraph, catalogue) -> None:
     compiled = compile_network(chukotka, catalogue["truck6x6"], date=MARCH)
     assert not _arcs_between(compiled, "Lavrentiya", "Uelen")  # snowmobile trail

@@ -17,11 +17,10 @@ from arcticroute.planning import localize, plan
 from arcticroute.weather import scenario_from_dict, weather_from_spec
 
 DEPART = localize("2027-03-10T08:00")
-# The solver's label search under weather combined with a crew duty limit can blow up (open
-# problem, see the issue note); these tests plan without duty limits until it is fixed.
-TREKOL = ar.get_vehicle("trekol").replace(max_drive_h_per_day=None)
-BURAN = ar.get_vehicle("buran").replace(max_drive_h_per_day=None)
-GAZ = ar.get_vehicle("gaz34039").replace(max_drive_h_per_day=None)
+# The catalogue's vehicles as they are, crew duty limits included.
+TREKOL = ar.get_vehicle("trekol")
+BURAN = ar.get_vehicle("buran")
+GAZ = ar.get_vehicle("gaz34039")
 
 
 def storm_over(
@@ -112,10 +111,6 @@ def test_a_storm_to_the_end_of_the_forecast_explains_itself(chukotka: nx.MultiDi
     assert "wind 30 m/s" in it.reason
 
 
-@pytest.mark.skip(
-    reason="open: the label search under this gridded storm exceeds its budget; the table-level "
-    "equivalence is tested in test_weather.py"
-)
 def test_netcdf_file_gives_the_same_plan_as_the_equivalent_scenario(
     chukotka: nx.MultiDiGraph, tmp_path: Path
 ) -> None:

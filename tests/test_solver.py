@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from arcticroute import _kernels as kern
 from arcticroute._errors import UnknownPlaceError, VehicleError, WeatherError
-from arcticroute.solver import CompiledGraph, SolveResult, WeatherTable, solve
+from arcticroute.solver import CompiledGraph, SolveResult, WeatherTable, _epochs, solve
 from strategies import (
     INF,
     Outcome,
@@ -568,10 +569,12 @@ def test_halting_rights_depend_on_the_arrival_arc() -> None:
     assert oracle(g, w, Query(0, 2))[0].arrive_h == 5.0
 
 
-def test_earlier_label_may_drive_longer_into_a_speed_change() -> None:
-    # At node 1, label A (0.5 h) and label B (1.0 h, same duty hours, more fuel burnt).
-    # Arc 1->2 speeds up from x0.5 to x2 at 2 h: leaving at 0.5 h drives 2.125 h, leaving
-    # at 1.0 h only 1.75 h, which is what a 2.25 h duty limit allows.
+def test_duty_charges_an_earlier_departures_longer_drive_into_a_speed_up() -> None:
+    # Arc 1->2 (2 calm hours) speeds up from x0.5 to x2 at 2 h. Entered at 0.5 h it takes
+    # 2.125 h, at 1.0 h 1.75 h: duty charges an entry at 1.0 h the longer drive of the
+    # earlier departure in the same epoch, 2.125 h (the charge never falls within an epoch,
+    # which keeps dominance exact), more than the 2 h limit. The plan waits for the
+    # speed-up (2 h) and arrives at 3 h.
     g = make_graph(
         3,
         [(0, 1, 0.5, 1.0, 1.0, 0), (0, 1, 0.5, 1.0, 1.0, 2), (1, 2, 2.0, 1.0, 1.0, 1)],
@@ -584,16 +587,38 @@ def test_earlier_label_may_drive_longer_into_a_speed_change() -> None:
     fuel = np.ones((3, 5))
     fuel[2, 1:] = 1.5
     w = WeatherTable(0.0, 0.5, np.ones((3, 5), np.bool_), speed, fuel, np.ones((3, 5)))
-    q = Query(0, 2, max_drive_h=2.25, rest_h=5.0)
+    ep = _epochs(w)
+
+    def charged(t: float, t_min: float) -> float:
+        return float(kern.charged_hours(ep.ptr, ep.start, ep.open, ep.speed, 1, t, 2.0, t_min))
+
+    assert charged(1.0, 0.0) == 2.5
+    assert charged(1.0, 0.5) == 2.125
+    assert charged(1.0, 1.0) == 1.75
+    assert charged(2.0, 0.0) == 1.0
+    q = Query(0, 2, max_drive_h=2.2, rest_h=5.0)
+    assert oracle(g, w, q)[0].arrive_h == 3.0
     res = run(g, w, q)
-    assert res.plans[0].arrive_h == 2.75
-    assert oracle(g, w, q)[0].arrive_h == 2.75
+    assert res.plans[0].arrive_h == 3.0
+    assert run(g, w, Query(0, 2)).plans[0].arrive_h == 2.625  # leaves node 1 at 0.5 h
+
+
+def test_duty_charges_a_slowdown_on_the_way_exactly() -> None:
+    # A slowdown ahead makes later departures drive longer: the charge is the drive itself.
+    speed = np.array([[1.0, 1.0, 1.0, 0.5]])
+    w = WeatherTable(0.0, 1.0, np.ones((1, 4), np.bool_), speed, np.ones((1, 4)), np.ones((1, 4)))
+    ep = _epochs(w)
+    for t, drive in ((0.0, 2.0), (1.5, 2.5), (2.5, 3.5), (3.0, 4.0)):
+        got = kern.charged_hours(ep.ptr, ep.start, ep.open, ep.speed, 0, t, 2.0, 0.0)
+        assert got == drive
 
 
 def test_refuelling_stop_also_times_the_next_departure() -> None:
-    # Found by a random search: the least-risk plan refuels at depot 2 with fuel to spare,
-    # because the 30-minute stop lets it enter arc 2->0 later and drive it faster. The
-    # shortcut that first solves with an unlimited tank must keep such stops.
+    # Found by a random search when risk charged the exact drive: the least-risk plan
+    # refuelled at depot 2 with fuel to spare, to enter arc 2->0 later and drive it faster.
+    # Risk now charges the entry epoch's longest drive, the same for any entry within it,
+    # so the stop no longer pays; the shortcut that first solves with an unlimited tank
+    # (which keeps such stops possible) must still agree with the oracle.
     g = make_graph(
         5,
         [
@@ -618,6 +643,6 @@ def test_refuelling_stop_also_times_the_next_departure() -> None:
     )
     q = Query(3, 0, depart_h=0.25, capacity_l=8.0, refuel_h=0.5)
     res = run(g, w, q, "risk")
-    assert res.plans[0].risk == 1.875
-    assert [s.kind for s in res.plans[0].steps] == ["wait", "drive", "refuel", "drive"]
-    assert min(o.risk for o in oracle(g, w, q)) == 1.875
+    assert res.plans[0].risk == 2.25
+    assert [s.kind for s in res.plans[0].steps] == ["wait", "drive", "drive"]
+    assert min(o.risk for o in oracle(g, w, q)) == 2.25

@@ -53,6 +53,7 @@ __all__ = [
     "TRAV_CLOSED_AT_ENTRY",
     "TRAV_CLOSED_ON_WAY",
     "TRAV_OK",
+    "charged_hours",
     "fastest_path",
     "label_search",
     "reverse_csr",
@@ -368,6 +369,32 @@ def _tail_of(indptr, e):  # type: ignore[no-untyped-def]
     return lo
 
 
+@nb.njit(cache=True, nogil=True)
+def _inverse_vmax(indptr, head, w_time, x_km, y_km):  # type: ignore[no-untyped-def]
+    # 1 / the fastest straight-line speed of any usable arc (h/km), 0 if unbounded: the
+    # factor of a consistent A* bound (straight-line km to the target x this).
+    n = indptr.shape[0] - 1
+    v2max = 0.0  # squared fastest straight-line speed, (km/h)^2
+    for u in range(n):
+        xu = x_km[u]
+        yu = y_km[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            w = w_time[e]
+            if w < _INF:
+                dx = x_km[head[e]] - xu
+                dy = y_km[head[e]] - yu
+                d2_ = dx * dx + dy * dy
+                if d2_ > 0.0 or d2_ != d2_:
+                    if w <= 0.0 or d2_ != d2_:
+                        v2max = _INF
+                    elif d2_ > v2max * w * w:
+                        v2max = d2_ / (w * w)
+    vmax = np.sqrt(v2max)
+    if vmax > 0.0 and vmax < _INF:
+        return 1.0 / vmax
+    return 0.0
+
+
 @nb.njit(
     _sig((_f8, _f8, _i8, _ai8), _ai8, _ai8, _af8, _af8, _af8, _af8, _i8, _i8),
     cache=True,
@@ -405,25 +432,7 @@ def fastest_path(indptr, head, w_time, w_litres, x_km, y_km, origin, target):  #
         Arcs of the path, in order (empty if unreachable or origin == target).
     """
     n = indptr.shape[0] - 1
-    v2max = 0.0  # squared fastest straight-line speed, (km/h)^2
-    for u in range(n):
-        xu = x_km[u]
-        yu = y_km[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            w = w_time[e]
-            if w < _INF:
-                dx = x_km[head[e]] - xu
-                dy = y_km[head[e]] - yu
-                d2_ = dx * dx + dy * dy
-                if d2_ > 0.0 or d2_ != d2_:
-                    if w <= 0.0 or d2_ != d2_:
-                        v2max = _INF
-                    elif d2_ > v2max * w * w:
-                        v2max = d2_ / (w * w)
-    vmax = np.sqrt(v2max)
-    scale = 0.0
-    if vmax > 0.0 and vmax < _INF:
-        scale = 1.0 / vmax
+    scale = _inverse_vmax(indptr, head, w_time, x_km, y_km)
     tx = x_km[target]
     ty = y_km[target]
     if not (np.isfinite(tx) and np.isfinite(ty)):
@@ -541,6 +550,102 @@ def _traverse(ep_ptr, ep_start, ep_open, ep_speed, c, k, t, h):  # type: ignore[
         k += 1
         if not ep_open[k]:
             return TRAV_CLOSED_ON_WAY, tt, dur
+
+
+@nb.njit(cache=True, nogil=True)
+def _depart_for(ep_ptr, ep_start, ep_speed, c, b, h):  # type: ignore[no-untyped-def]
+    # Departure time from which ``h`` calm hours in cell ``c`` end exactly at ``b``
+    # (the inverse of `_traverse`; every epoch crossed is open and has speed > 0).
+    j = _epoch_of(ep_ptr, ep_start, c, b)
+    if ep_start[j] >= b and j > ep_ptr[c]:
+        j -= 1  # the time just before b belongs to the previous epoch
+    cur = b
+    rem = h
+    while True:
+        f = ep_speed[j]
+        avail = (cur - ep_start[j]) * f
+        if avail >= rem:
+            return cur - rem / f
+        rem -= avail
+        cur = ep_start[j]
+        j -= 1
+
+
+@nb.njit(cache=True, nogil=True)
+def _charged(ep_ptr, ep_start, ep_open, ep_speed, c, k, t, a, d, h, t_min):  # type: ignore[no-untyped-def]
+    # Driving hours charged for entering an arc of ``h`` calm hours at ``t`` in epoch ``k``
+    # of cell ``c`` (arriving at ``a`` after ``d`` hours, a traversal that gets through):
+    # the longest drive of any departure from max(start of k, t_min) to t. See
+    # `charged_hours`.
+    if h <= 0.0:
+        return 0.0
+    f = ep_speed[k]
+    kend = ep_ptr[c + 1]
+    # fast path: one speed over every traversal that starts in the window
+    j = k + 1
+    while j < kend and ep_start[j] < a and ep_speed[j] == f:
+        j += 1
+    if j >= kend or ep_start[j] >= a:
+        return d
+    s = ep_start[k]
+    if s < t_min:
+        s = t_min
+    _st, a_s, best = _traverse(ep_ptr, ep_start, ep_open, ep_speed, c, k, s, h)
+    if d > best:
+        best = d
+    # the drive is piecewise linear in the departure time, with kinks where the arrival
+    # crosses an epoch start: its maximum over the window is at an end or at a kink
+    j = _epoch_of(ep_ptr, ep_start, c, a_s) + 1
+    while j < kend and ep_start[j] < a:
+        b = ep_start[j]
+        if b > a_s:
+            x = b - _depart_for(ep_ptr, ep_start, ep_speed, c, b, h)
+            if x > best:
+                best = x
+        j += 1
+    return best
+
+
+@nb.njit(_sig(_f8, _ai8, _af8, _ab1, _af8, _i8, _f8, _f8, _f8), cache=True, nogil=True)
+def charged_hours(ep_ptr, ep_start, ep_open, ep_speed, c, t, h, t_min):  # type: ignore[no-untyped-def]
+    """Driving hours charged to crew duty and risk for entering an arc at ``t``.
+
+    Parameters
+    ----------
+    ep_ptr, ep_start, ep_open, ep_speed : arrays
+        Epoch tables (module docstring).
+    c : int
+        Weather cell of the arc.
+    t : float
+        Entry time, hours.
+    h : float
+        Calm travel time of the arc, hours.
+    t_min : float
+        Earliest possible departure (the trip's departure), hours.
+
+    Returns
+    -------
+    float
+        The longest time-dependent drive (`traverse_arc`) of any departure from the start
+        of the epoch that contains ``t`` (or ``t_min`` if later) up to ``t``, hours; ``inf``
+        if the traversal entered at ``t`` does not get through. It equals the drive entered
+        at ``t`` unless the speed rises during the traversal: the charge then stays at the
+        slower drive of an earlier departure in the same epoch.
+
+    Notes
+    -----
+    Within an epoch the charge never decreases with the departure time. An earlier label
+    that may stand still until a later label's time can therefore leave at the later
+    label's epoch start (or at once) and arrive no later paying no more duty or risk,
+    which keeps dominance across times exact. Charging the exact drive would let an
+    earlier departure drive longer into a speed-up and make labels at different times
+    incomparable: their number then explodes under weather whose speed changes often.
+    """
+    k = _epoch_of(ep_ptr, ep_start, c, t)
+    st, a, d = _traverse(ep_ptr, ep_start, ep_open, ep_speed, c, k, t, h)
+    if st != TRAV_OK:
+        return _INF
+    return _charged(ep_ptr, ep_start, ep_open, ep_speed, c, k, t, a, d, h, t_min)
 
 
 @nb.njit(
@@ -726,6 +831,7 @@ _SIG_SEARCH = _sig(
     _af8,  # ep_fuel
     _af8,  # ep_risk
     _af8,  # ep_stand
+    _af8,  # ep_fuel_min
     _i8,  # origin
     _i8,  # target
     _ai8,  # via
@@ -760,6 +866,7 @@ def label_search(  # type: ignore[no-untyped-def]
     ep_fuel,
     ep_risk,
     ep_stand,
+    ep_fuel_min,
     origin,
     target,
     via,
@@ -799,6 +906,9 @@ def label_search(  # type: ignore[no-untyped-def]
     ep_stand : array of float64
         Per open epoch, the start of the next closed epoch of its cell (hours, ``inf`` if
         none).
+    ep_fuel_min : array of float64
+        Per epoch, the least fuel factor of the open epochs of its cell from it on (``inf``
+        if none).
     origin, target : int
         Node indices.
     via : array of int64
@@ -821,8 +931,7 @@ def label_search(  # type: ignore[no-untyped-def]
         (no via points).
     fpar : array of float64
         ``[depart_h, capacity_l, start_fuel_l, reserve_l, refuel_h, max_drive_h, rest_h,
-        deadline_h, t_last_h, t_cross_h, tol]``. ``t_last_h``: no weather changes after
-        it; ``t_cross_h``: from then on a label may dominate a later one at the same node.
+        deadline_h, t_last_h, tol]``. ``t_last_h``: no weather changes after it.
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
         max_labels, n_levels, stop_when_full]``; ``stop_when_full`` allows refuelling stops
@@ -865,9 +974,8 @@ def label_search(  # type: ignore[no-untyped-def]
     max_drive = fpar[5]
     rest_h = fpar[6]
     deadline = fpar[7]
-    tol = fpar[10]
     t_last = fpar[8]
-    t_cross = fpar[9]
+    tol = fpar[9]
     objective = ipar[0]
     use_clamp = ipar[1] != 0
     use_hf = ipar[2] != 0
@@ -879,6 +987,7 @@ def label_search(  # type: ignore[no-untyped-def]
     stop_when_full = ipar[8] != 0
     cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
     cmp_risk = objective in (OBJ_RISK, OBJ_PARETO)
+    fuel_only = not duty_on and not cmp_risk  # departures differ only in time and fuel
     rest_resets = duty_on and refuel_h >= rest_h - tol
 
     max_ep = 1
@@ -1069,8 +1178,30 @@ def label_search(  # type: ignore[no-untyped-def]
             kk = _epoch_of(ep_ptr, ep_start, c, t)
             kend = ep_ptr[c + 1]
             tau = t
+            # The last departure kept on this arc: a later one that it dominates at w is
+            # skipped here, before its stand limit and the dominance scan are paid for.
+            has_ref = False
+            ref_t2 = 0.0
+            ref_s2 = 0.0
+            ref_f2 = 0.0
+            ref_d2 = 0.0
+            ref_b2 = 0.0
+            ref_r2 = 0.0
+            ref_ff = 0.0
             while True:
-                st, t2, dur = _traverse(
+                if has_ref and fuel_only and (ref_s2 == _INF or ref_t2 >= t_last):
+                    # only a lower fuel factor can make a later departure worth it
+                    if ep_fuel_min[kk] >= ref_ff:
+                        break
+                    if ep_fuel[kk] >= ref_ff:
+                        kk += 1
+                        if kk >= kend:
+                            break
+                        tau = ep_start[kk]
+                        if tau > stand:
+                            break
+                        continue
+                st, t2, drv = _traverse(
                     ep_ptr, ep_start, ep_open, ep_speed, c, kk, tau, arc_hours[e]
                 )
                 if st == TRAV_OK:
@@ -1082,18 +1213,40 @@ def label_search(  # type: ignore[no-untyped-def]
                     f2 = fuel - litres
                     ok = f2 >= reserve - tol and f2 - reserve >= lb_w - tol
                     d2 = drive
+                    dur = 0.0
+                    if ok:
+                        dur = _charged(
+                            ep_ptr,
+                            ep_start,
+                            ep_open,
+                            ep_speed,
+                            c,
+                            kk,
+                            tau,
+                            t2,
+                            drv,
+                            arc_hours[e],
+                            depart,
+                        )
                     if ok and duty_on:
                         if shelter and tau - t >= rest_h - tol:
                             d2 = 0.0
                         d2 += dur
                         ok = d2 <= max_drive + tol
+                    b2 = burn + litres
+                    r2 = risk + dur * arc_risk[e] * ep_risk[kk]
+                    if (
+                        ok
+                        and has_ref
+                        and (ref_t2 >= t_last or t2 <= ref_s2)
+                        and ref_f2 >= f2 - tol
+                        and (not duty_on or ref_d2 <= d2 + tol)
+                        and (not cmp_burn or ref_b2 <= b2 + tol)
+                        and (not cmp_risk or ref_r2 <= r2 + tol)
+                    ):
+                        ok = False
                     if ok:
-                        sc_f[ns, _SF_T] = t2
-                        sc_f[ns, _SF_FUEL] = f2
-                        sc_f[ns, _SF_DRIVE] = d2
-                        sc_f[ns, _SF_BURN] = burn + litres
-                        sc_f[ns, _SF_RISK] = risk + dur * arc_risk[e] * ep_risk[kk]
-                        sc_f[ns, _SF_STAND] = _stand_limit(
+                        s2 = _stand_limit(
                             node_shelter[w],
                             ep_ptr,
                             ep_start,
@@ -1103,6 +1256,12 @@ def label_search(  # type: ignore[no-untyped-def]
                             c,
                             t2,
                         )
+                        sc_f[ns, _SF_T] = t2
+                        sc_f[ns, _SF_FUEL] = f2
+                        sc_f[ns, _SF_DRIVE] = d2
+                        sc_f[ns, _SF_BURN] = b2
+                        sc_f[ns, _SF_RISK] = r2
+                        sc_f[ns, _SF_STAND] = s2
                         sc_f[ns, _SF_DEP] = tau
                         sc_i[ns, _SI_NODE] = w
                         sc_i[ns, _SI_STAGE] = stg2
@@ -1110,6 +1269,14 @@ def label_search(  # type: ignore[no-untyped-def]
                         sc_i[ns, _SI_BITS] = KIND_DRIVE
                         sc_i[ns, _SI_INCELL] = c
                         ns += 1
+                        has_ref = True
+                        ref_t2 = t2
+                        ref_s2 = s2
+                        ref_f2 = f2
+                        ref_d2 = d2
+                        ref_b2 = b2
+                        ref_r2 = r2
+                        ref_ff = ep_fuel[kk]
                 kk += 1
                 if kk >= kend:
                     break
@@ -1195,7 +1362,7 @@ def label_search(  # type: ignore[no-untyped-def]
                     if dom and pool_i[j, _PI_REFUELLED] != 0 and not refuelled:
                         dom = fx >= refill - tol  # the new one may still refuel here
                     if dom and not (tx == t2 or tx >= t_last):
-                        dom = tx >= t_cross and t2 <= pool_f[j, _PF_STAND]
+                        dom = t2 <= pool_f[j, _PF_STAND]
                     if dom:
                         dominated = True
                         break
@@ -1213,7 +1380,7 @@ def label_search(  # type: ignore[no-untyped-def]
                     if kill and refuelled and pool_i[j, _PI_REFUELLED] == 0:
                         kill = f2 >= (min(capacity, fx + stock) if depot else fx) - tol
                     if kill and not (t2 == tx or t2 >= t_last):
-                        kill = t2 >= t_cross and tx <= s2
+                        kill = tx <= s2
                     if kill:
                         lab_i[pool_i[j, _PI_ID], LI_BITS] |= BIT_DEAD
                         end -= 1

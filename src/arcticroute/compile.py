@@ -316,14 +316,13 @@ def _compile(
         # Heated rest points split the link into sub-arcs through virtual shelter nodes.
         cuts = [0.0, *sorted(data.get("rest_stops_km", ())), length]
         chain = [index[u]]
-        geometry = data["geometry"]
         for stop in cuts[1:-1]:
             name = f"{data.get('id') or f'{u}-{v}'} km {stop:g}"
-            point = geometry.interpolate(stop / length, normalized=True)
+            stop_lon, stop_lat = _point_at(data, stop)  # unwrapped across 180 degrees
             index[name] = len(node_ids)
             node_ids.append(name)
-            lons.append(float(point.x))
-            lats.append(float(point.y))
+            lons.append(stop_lon)
+            lats.append(stop_lat)
             shelter.append(True)
             depot.append(False)
             stock.append(0.0)

@@ -182,8 +182,8 @@ class Step:
     fuel_before_l, fuel_after_l : float
         Litres in the tank before and after the step.
     risk : float
-        Risk accumulated during the step (hours driven x arc risk x risk factor; 0 when
-        standing still).
+        Risk accumulated during the step (charged driving hours x arc risk x risk factor,
+        see `solve`, Notes; 0 when standing still).
     cause : {"", "weather", "rest", "cheaper"}
         For a wait, why it happens (see `WaitCause`); empty otherwise.
     """
@@ -282,6 +282,7 @@ class _Epochs:
     fuel: NDArray[np.float64]
     risk: NDArray[np.float64]
     stand: NDArray[np.float64]
+    fuel_min: NDArray[np.float64]
 
     @property
     def n_cells(self) -> int:
@@ -301,6 +302,7 @@ def _epochs(weather: WeatherTable | None) -> _Epochs:
             fuel=np.ones(1),
             risk=np.ones(1),
             stand=np.array([np.inf]),
+            fuel_min=np.ones(1),
         )
     opn = np.asarray(weather.open, dtype=np.bool_)
     spd = np.asarray(weather.speed_factor, dtype=np.float64)
@@ -323,23 +325,29 @@ def _epochs(weather: WeatherTable | None) -> _Epochs:
     dt = float(weather.step_h)
     start = np.where(step == 0, -np.inf, t0 + step * dt)
     ep_open = opn.ravel()[flat].copy()
+    ep_fuel = np.ascontiguousarray(ful.ravel()[flat])
     stand = np.full(flat.shape[0], np.inf)
+    fuel_min = np.full(flat.shape[0], np.inf)
     for c in range(n_cells):
         nxt_closed = np.inf
+        least = np.inf
         for j in range(int(ptr[c + 1]) - 1, int(ptr[c]) - 1, -1):
             if ep_open[j]:
                 stand[j] = nxt_closed
+                least = min(least, float(ep_fuel[j]))
             else:
                 stand[j] = -np.inf
                 nxt_closed = start[j]
+            fuel_min[j] = least
     return _Epochs(
         ptr=ptr,
         start=np.ascontiguousarray(start, dtype=np.float64),
         open=np.ascontiguousarray(ep_open),
         speed=np.ascontiguousarray(spd.ravel()[flat]),
-        fuel=np.ascontiguousarray(ful.ravel()[flat]),
+        fuel=ep_fuel,
         risk=np.ascontiguousarray(rsk.ravel()[flat]),
         stand=stand,
+        fuel_min=fuel_min,
     )
 
 
@@ -551,17 +559,6 @@ def _search(
     t_last = float(last_start.max())
     static = t_last <= q.depart_h
 
-    # From t_cross on, a label may dominate a later one at the same node. Before it, only
-    # when both are at the same time: if duty hours or risk count, a speed change ahead
-    # could make an earlier departure in the same epoch drive longer (see Notes of `solve`).
-    t_cross = -np.inf
-    if not static and (duty_on or objective in (kern.OBJ_RISK, kern.OBJ_PARETO)):
-        chg = np.zeros(ep.start.shape[0], np.bool_)
-        chg[1:] = ep.speed[1:] != ep.speed[:-1]
-        chg[ep.ptr[:-1]] = False
-        if chg.any():
-            t_cross = float(ep.start[chg].max())
-
     with np.errstate(divide="ignore", invalid="ignore"):
         w_time = np.where(arc_ok, arc_hours / maxsp[arc_cell], np.inf)
         w_litres = np.where(arc_ok, arc_litres * minff[arc_cell], np.inf)
@@ -661,7 +658,6 @@ def _search(
             q.rest_h,
             q.deadline_h,
             t_last,
-            t_cross,
             TOL,
         ],
         np.float64,
@@ -699,6 +695,7 @@ def _search(
         ep.fuel,
         ep.risk,
         ep.stand,
+        ep.fuel_min,
         q.origin,
         q.target,
         np.array(q.via, np.int64),
@@ -744,11 +741,14 @@ def _wait_cause(graph: CompiledGraph, s: _Search, pred: int, arc: int, dep: floa
     q = s.query
     ep = s.epochs
     t = float(s.lab_f[pred, kern.LF_T])
-    status, _arr, dur, _k = kern.traverse_arc(
-        ep.ptr, ep.start, ep.open, ep.speed, int(s.arc_cell[arc]), t, float(graph.arc_hours[arc])
+    cell = int(s.arc_cell[arc])
+    hours = float(graph.arc_hours[arc])
+    status, _arr, _drive, _k = kern.traverse_arc(
+        ep.ptr, ep.start, ep.open, ep.speed, cell, t, hours
     )
     if status != kern.TRAV_OK:
         return "weather"
+    dur = kern.charged_hours(ep.ptr, ep.start, ep.open, ep.speed, cell, t, hours, q.depart_h)
     v = int(s.lab_i[pred, kern.LI_NODE])
     if (
         math.isfinite(q.max_drive_h)
@@ -1207,8 +1207,8 @@ def solve(
     Semantics (docs/architecture.md): travel time follows Ichoua, Gendreau & Potvin (2003)
     with ``speed_factor`` per (cell, step); an arc may be entered at t only if its cell
     stays open over the half-open traversal [t, arrival); fuel on an arc is calm litres x
-    the fuel factor of the entry step, risk is hours driven x arc risk x the risk factor of
-    the entry step. The vehicle may stand still at a shelter at any time and elsewhere
+    the fuel factor of the entry step, risk is charged hours x arc risk x the risk factor
+    of the entry step. The vehicle may stand still at a shelter at any time and elsewhere
     while the node's cell is open. It leaves a node now or at a later epoch start of the
     arc's cell (an epoch is a maximal run of steps with identical values), provided it may
     stand until then. A depot sells up to its stock per visit (one refuelling stop per
@@ -1222,13 +1222,17 @@ def solve(
     dominance rule of docs/architecture.md are exact together; without it, a label that
     reaches an open-country node earlier can be stuck where a later one is not.
 
+    Crew duty and risk charge each arc the longest drive of any departure within the
+    epoch in which it is entered (`arcticroute._kernels.charged_hours`): the actual drive
+    when the speed factor does not change on the way, a little more when it rises during
+    the traversal. Like fuel, they then depend on the entry epoch only.
+
     The search is a multi-label A* (see `arcticroute._kernels.label_search`): a label
     dominates another at the same node and via stage when it is no later, has at least the
     fuel, no more duty hours (and no more litres burnt / risk for the objectives that
     count them), may stand still until the later time and may halt there under the same
-    weather rights. When duty hours or risk count and speed factors still change ahead,
-    only labels at the same time dominate each other (an earlier departure in the same
-    epoch can drive longer into a speed change).
+    weather rights. This is exact: the earlier label can leave at the later one's time or
+    at the start of its epoch, arrive no later and pay the same fuel, duty and risk.
     """
     n = graph.n_nodes
     o = _check_node("origin", origin, n)

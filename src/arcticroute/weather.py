@@ -134,6 +134,8 @@ BLOWING_SNOW_WIND_MS: Final = 8.0
 """Wind from which dry snow drifts and blows, m/s (physics.md §3: 5-8 m/s for dry snow)."""
 
 _CHUNK_ELEMENTS = 1 << 20  # points x steps evaluated at once by build_weather_table
+MAX_SUB_INSTANTS = 60
+"""Most instants a gridded file is sampled at within one time step (worst of them)."""
 
 Sampler = Callable[[NDArray[np.float64], NDArray[np.float64]], "Conditions"]
 """``sampler(lon_deg, lat_deg) -> Conditions`` of shape (n_points, n_steps)."""
@@ -1244,10 +1246,15 @@ class GriddedField(WeatherField):
     def _instants(
         self, start: dt.datetime, step_h: float, n_steps: int
     ) -> tuple[NDArray[np.float64], int]:
-        """Sub-instants of every step (Unix s, step-major) and how many per step."""
+        """Sub-instants of every step (Unix s, step-major) and how many per step.
+
+        Steps are sampled at the file's typical time spacing (its median, so one odd gap,
+        e.g. a sharp change written one second after an hour, cannot multiply the work),
+        with at most `MAX_SUB_INSTANTS` per step.
+        """
         edges = _step_edges_s(start, step_h, n_steps)
-        data_step = float(np.min(np.diff(self.time_s)))
-        m = max(1, math.ceil(step_h * 3600.0 / data_step - 1e-9))
+        data_step = float(np.median(np.diff(self.time_s)))
+        m = max(1, min(MAX_SUB_INSTANTS, math.ceil(step_h * 3600.0 / data_step - 1e-9)))
         frac = (np.arange(m) + 0.5) / m
         return (edges[:-1, None] + frac[None, :] * (step_h * 3600.0)).ravel(), m
 
