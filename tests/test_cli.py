@@ -229,3 +229,80 @@ def test_plan_bad_input_exits_2_with_one_line(args: list[str], message: str) -> 
     assert result.returncode == 2, result.stdout
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+TREKOL_TO_EGVEKINOT = [
+    "plan",
+    "--from",
+    "Anadyr",
+    "--to",
+    "Egvekinot",
+    "--vehicle",
+    "trekol",
+    "--depart",
+    "2027-03-10T08:00",
+]
+
+
+def write_area(path: Path, ring: list[list[float]]) -> Path:
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8"
+    )
+    return path
+
+
+def test_avoid_area_reroutes_around_a_bay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bay = write_area(
+        tmp_path / "bay.geojson",
+        [[-179.35, 65.85], [-179.05, 65.85], [-179.05, 65.95], [-179.35, 65.95], [-179.35, 65.85]],
+    )
+    assert main([*TREKOL_TO_EGVEKINOT, "--format", "json", "--avoid-area", str(bay)]) == 0
+    legs = json.loads(capsys.readouterr().out)["legs"]
+    assert [leg["to"] for leg in legs] == ["Uelkal", "Konergino", "Egvekinot"]
+
+
+def test_avoid_area_across_180_makes_the_trip_infeasible_and_says_why(tmp_path: Path) -> None:
+    band = write_area(
+        tmp_path / "band.geojson",
+        [[179.0, 65.0], [-179.0, 65.0], [-179.0, 65.4], [179.0, 65.4], [179.0, 65.0]],
+    )
+    result = run(*TREKOL_TO_EGVEKINOT, "--avoid-area", str(band))
+    assert result.returncode == 1, result.stderr
+    assert "NO FEASIBLE ROUTE" in result.stdout
+    assert "crosses the avoided area (band.geojson)" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "avoid area file"),
+        ("{not json", "is not JSON (line 1, column 2"),
+        ('{"type": "Point", "coordinates": [177.5, 64.7]}', "holds no Polygon or MultiPolygon"),
+        (
+            '{"type": "Polygon", "coordinates": [[[177, 64], [178, 65], [178, 64], [177, 65], [177, 64]]]}',
+            "the polygon is invalid (Ring Self-intersection near lon",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[177, 64.5], [178, 64.5], [178, 65], [177, 65], [177, 64.5]]]}',
+            "the origin Anadyr lies inside the avoided area (area.geojson)",
+        ),
+    ],
+)
+def test_bad_avoid_area_exits_2_with_one_line(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "area.geojson"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run(*TREKOL_TO_EGVEKINOT, "--avoid-area", str(path))
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -276,3 +276,138 @@ def test_table_fits_an_80_column_terminal(chukotka: nx.MultiDiGraph) -> None:
     for trip in (("Anadyr", "Pevek", "gaz34039"), ("Anadyr", "Lavrentiya", "buran")):
         table = plan(chukotka, *trip, depart=MARCH).to_table()
         assert max(len(line) for line in table.splitlines()) <= 80
+
+
+# --- avoided areas -------------------------------------------------------------------------
+
+
+def box(west: float, south: float, east: float, north: float) -> dict[str, object]:
+    """A GeoJSON Polygon from west to east the short way (east may be < west across 180)."""
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+# A box over the sea ice Uelkal-Egvekinot only (Konergino's links pass east of it).
+EGVEKINOT_BAY = box(-179.35, 65.85, -179.05, 65.95)
+# A band from 179 E across 180 to 179 W over the tundra Anadyr-Uelkal.
+ACROSS_180 = box(179.0, 65.0, -179.0, 65.4)
+
+
+def test_an_avoided_area_over_a_link_forces_a_detour(chukotka: nx.MultiDiGraph, catalogue) -> None:
+    base = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH)
+    assert base.route == ("Anadyr", "Uelkal", "Egvekinot")
+    detour = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, avoid_area=EGVEKINOT_BAY)
+    assert_itinerary_valid(detour, chukotka, catalogue["trekol"])
+    assert detour.route == ("Anadyr", "Uelkal", "Konergino", "Egvekinot")
+    assert chukotka.edges["Egvekinot", "Uelkal", 0]["status"] == "open", "input left untouched"
+
+
+def test_an_area_across_180_closes_the_link_it_covers_and_says_so(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    from arcticroute.areas import read_avoid_area
+
+    area = read_avoid_area(ACROSS_180)
+    # Read the short way round: 2 degrees wide over 180, not 358 degrees round the world.
+    assert area.covers_point(180.0, 65.2)
+    assert area.covers_point(-179.5, 65.2)
+    assert not area.covers_point(0.0, 65.2)
+    assert not area.covers_point(176.0, 65.2)
+    assert area.crossed_links(chukotka) == (("Anadyr", "Uelkal", 0),)
+    it = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, avoid_area=ACROSS_180)
+    assert not it.feasible
+    assert "Anadyr-Uelkal: crosses the avoided area" in it.reason
+
+
+def test_an_area_split_at_180_per_rfc7946_is_the_same_area(chukotka: nx.MultiDiGraph) -> None:
+    from arcticroute.areas import read_avoid_area
+
+    west = box(179.0, 65.0, 180.0, 65.4)["coordinates"]
+    east = box(-180.0, 65.0, -179.0, 65.4)["coordinates"]
+    split = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"why": "thin ice"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [west, east]},
+            },
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "Point", "coordinates": [0, 0]},
+            },
+        ],
+    }
+    area = read_avoid_area(split)
+    assert area.n_polygons == 2
+    assert area.crossed_links(chukotka) == read_avoid_area(ACROSS_180).crossed_links(chukotka)
+    assert area.planar.symmetric_difference(read_avoid_area(ACROSS_180).planar).area < 1.0  # km2
+
+
+def test_an_area_on_a_pareto_plan_and_from_a_file(chukotka: nx.MultiDiGraph, tmp_path) -> None:
+    path = tmp_path / "bay.geojson"
+    path.write_text(json.dumps({"type": "Feature", "geometry": EGVEKINOT_BAY}), encoding="utf-8")
+    options = ar.planning.plan_pareto(
+        chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, avoid_area=path
+    )
+    assert options
+    assert all(("Uelkal", "Egvekinot") not in itertools.pairwise(o.route) for o in options)
+
+
+def test_an_area_that_covers_the_origin_is_refused(chukotka: nx.MultiDiGraph) -> None:
+    around_anadyr = box(177.0, 64.5, 178.0, 65.0)
+    with pytest.raises(ValueError, match="origin Anadyr lies inside the avoided area"):
+        plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, avoid_area=around_anadyr)
+    with pytest.raises(ValueError, match="destination Anadyr lies inside"):
+        plan(chukotka, "Uelkal", "Anadyr", "trekol", depart=MARCH, avoid_area=around_anadyr)
+
+
+def test_an_area_far_from_every_link_is_warned_about(chukotka: nx.MultiDiGraph) -> None:
+    # [lat, lon] typed the wrong way round lands in the Arctic Ocean north of Siberia.
+    it = plan(
+        chukotka,
+        "Lavrentiya",
+        "Uelen",
+        "buran",
+        depart=MARCH,
+        avoid_area=box(65.0, 80.0, 66.0, 81.0),
+    )
+    assert it.feasible
+    assert any("crosses no link" in w for w in it.warnings)
+
+
+@pytest.mark.parametrize(
+    ("area", "message"),
+    [
+        ({"type": "Point", "coordinates": [177.5, 64.7]}, "holds no Polygon or MultiPolygon"),
+        ({"type": "FeatureCollection", "features": []}, "holds no Polygon"),
+        ({"type": "Circle", "coordinates": []}, "unknown GeoJSON type 'Circle'"),
+        (box(64.7, 177.0, 65.0, 178.0), r"latitude 17\d.*\[lon, lat\]"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[177, 64], [178, 65], [178, 64], [177, 65], [177, 64]]],
+            },
+            r"polygon is invalid \(Ring Self-intersection near lon 177\.\d+, lat 64\.\d+\)",
+        ),
+        ({"type": "Polygon", "coordinates": [[[177, 64], [178, 65], [177, 64]]]}, "at least 4"),
+        (
+            {"type": "Polygon", "coordinates": [[[177, 64], [178, 64], [178, 65], [177, 65]]]},
+            "not closed",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[0, 80], [120, 80], [-120, 80], [0, 80]]]},
+            "encircles the pole",
+        ),
+        ("missing-area.geojson", "'missing-area.geojson' does not exist"),
+        (42, "neither a file path"),
+    ],
+)
+def test_bad_avoided_areas_raise_clear_errors(
+    chukotka: nx.MultiDiGraph, area: object, message: str
+) -> None:
+    from arcticroute.areas import AvoidAreaError
+
+    with pytest.raises(AvoidAreaError, match=message):
+        plan(chukotka, "Lavrentiya", "Uelen", "buran", depart=MARCH, avoid_area=area)  # type: ignore[arg-type]

@@ -218,6 +218,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         confirmed_depots_only=args.confirmed_depots_only,
         no_assumed_links=args.no_assumed_links,
         avoid=args.avoid or (),
+        avoid_area=args.avoid_area,
         daylight_only=args.daylight_only,
     )
     trip = (args.network, args.origin, args.destination, args.vehicle)
@@ -283,10 +284,14 @@ def _write_map(itinerary: Any, args: argparse.Namespace) -> None:
         msg = f"maps need the maps extra: pip install 'arcticroute[maps]' ({err})"
         raise _UsageError(msg) from err
     network = load_network(args.network)
-    if path.suffix.lower() == ".png":
-        plot_itinerary(itinerary, network, path)
-    else:
-        save_html(itinerary, network, path)
+    try:
+        if path.suffix.lower() == ".png":
+            plot_itinerary(itinerary, network, path)
+        else:
+            save_html(itinerary, network, path)
+    except ImportError as err:  # a part of the maps extra is missing (e.g. xstatic-leaflet)
+        msg = f"maps need the maps extra: pip install 'arcticroute[maps]' ({err})"
+        raise _UsageError(msg) from err
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -331,6 +336,12 @@ def _build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--no-assumed-links", action="store_true")
     rules.add_argument(
         "--avoid", action="append", metavar="PLACE|PLACE-PLACE", help="repeat as needed"
+    )
+    rules.add_argument(
+        "--avoid-area",
+        type=Path,
+        metavar="FILE.geojson",
+        help="close every link crossing a Polygon/MultiPolygon of this GeoJSON file",
     )
     out = plan.add_argument_group("output")
     out.add_argument(

@@ -13,13 +13,14 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 import networkx as nx
 import numpy as np
 
 from ._errors import ArcticRouteError, UnknownPlaceError
+from .areas import AvoidArea, read_avoid_area
 from .compile import CompiledNetwork, CompiledWeather, compile_network, compile_weather
 from .explain import explain_no_route
 from .itinerary import Itinerary, Leg, Refuel, Wait
@@ -28,7 +29,20 @@ from .physics import ice_speed_cap_kmh
 from .solver import RawPlan, solve
 from .vehicles import Vehicle, get_vehicle
 
-__all__ = ["CHUKOTKA_TZ", "Objective", "default_departure", "plan", "plan_pareto"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from shapely.geometry.base import BaseGeometry
+
+
+__all__ = [
+    "CHUKOTKA_TZ",
+    "Objective",
+    "PlanInputError",
+    "default_departure",
+    "plan",
+    "plan_pareto",
+]
 
 CHUKOTKA_TZ = ZoneInfo("Asia/Anadyr")
 """Chukotka's time zone (UTC+12, no daylight saving)."""
@@ -108,6 +122,7 @@ def plan(
     confirmed_depots_only: bool = False,
     no_assumed_links: bool = False,
     avoid: Iterable[str] = (),
+    avoid_area: str | Path | Mapping[str, Any] | BaseGeometry | AvoidArea | None = None,
     daylight_only: bool = False,
 ) -> Itinerary:
     """Plan the best feasible trip from ``origin`` to ``destination``.
@@ -145,6 +160,12 @@ def plan(
         Do not use links whose route is an assumption.
     avoid
         Places (``"Konergino"``) or links (``"Egvekinot-Konergino"``) to keep out of the plan.
+    avoid_area
+        Polygons to keep out of: every link whose geometry crosses one is closed for this
+        plan. A GeoJSON file path, a GeoJSON mapping (FeatureCollection, Feature, Polygon,
+        MultiPolygon), a shapely (Multi)Polygon in (lon, lat) degrees, or an `AvoidArea`
+        (`arcticroute.areas.read_avoid_area`); rings may cross 180 degrees (see
+        `arcticroute.areas`).
     daylight_only
         Travel only between civil dawn and dusk (needs weather support; see README).
 
@@ -157,6 +178,10 @@ def plan(
     ------
     UnknownPlaceError, VehicleError, NetworkError, WeatherError
         On bad input, with the closest matches or the expected form.
+    AvoidAreaError
+        The avoided area is missing, malformed or holds no polygon.
+    PlanInputError
+        Conflicting options, e.g. the origin inside the avoided area.
 
     Examples
     --------
@@ -183,6 +208,7 @@ def plan(
         confirmed_depots_only=confirmed_depots_only,
         no_assumed_links=no_assumed_links,
         avoid=avoid,
+        avoid_area=avoid_area,
         daylight_only=daylight_only,
     )[0]
 
@@ -231,6 +257,7 @@ def _plan_many(
     confirmed_depots_only: bool = False,
     no_assumed_links: bool = False,
     avoid: Iterable[str] = (),
+    avoid_area: str | Path | Mapping[str, Any] | BaseGeometry | AvoidArea | None = None,
     daylight_only: bool = False,
 ) -> tuple[Itinerary, ...]:
     graph = network if isinstance(network, nx.MultiDiGraph) else load_network(network)
@@ -251,6 +278,11 @@ def _plan_many(
         if place in avoid_nodes:
             msg = f"{place!r} is both on the route and in --avoid; drop one of them"
             raise PlanInputError(msg)
+    area_links: tuple[tuple[str, str, Any], ...] = ()
+    area: AvoidArea | None = None
+    if avoid_area is not None:
+        area = avoid_area if isinstance(avoid_area, AvoidArea) else read_avoid_area(avoid_area)
+        graph, area_links = _apply_area(graph, area, source, target, stops)
     capacity = car.capacity_l
     if fuel_start_l is not None and not 0 <= fuel_start_l <= capacity:
         msg = f"fuel_start_l {fuel_start_l!r} must be litres within [0, {capacity:g}]"
@@ -298,8 +330,64 @@ def _plan_many(
     }
     if not result.feasible:
         reason = explain_no_route(result, compiled, source, target, stops, start, sampled)
+        if area is not None and area_links:
+            reason = _mention_area(reason, area, area_links)
         return (Itinerary(feasible=False, reason=reason, binding=result.binding, **common),)
-    return tuple(_itinerary(raw, compiled, start, sampled, common) for raw in result.plans)
+    plans = tuple(_itinerary(raw, compiled, start, sampled, common) for raw in result.plans)
+    if area is not None and not area_links:
+        note = (
+            f"the avoided area ({area.name}) crosses no link of the network: check that its "
+            "positions are [lon, lat] and where it lies"
+        )
+        plans = tuple(replace(p, warnings=(*p.warnings, note)) for p in plans)
+    return plans
+
+
+_AREA_CLOSED = "status closed (not open to traffic)"
+
+
+def _apply_area(
+    graph: nx.MultiDiGraph,
+    area: AvoidArea,
+    source: str,
+    target: str,
+    stops: Sequence[str],
+) -> tuple[nx.MultiDiGraph, tuple[tuple[str, str, Any], ...]]:
+    """Close the open links that cross ``area`` (in a copy); refuse ends inside it."""
+    roles = [("origin", source), ("destination", target), *(("via place", s) for s in stops)]
+    for role, place in roles:
+        data = graph.nodes[place]
+        if area.covers_point(float(data["lon"]), float(data["lat"])):
+            msg = (
+                f"the {role} {place} lies inside the avoided area ({area.name}), so no plan "
+                f"can start, pass or end there; shrink the area or choose another {role}"
+            )
+            raise PlanInputError(msg)
+    crossed = tuple(
+        (u, v, key)
+        for u, v, key in area.crossed_links(graph)
+        if graph.edges[u, v, key]["status"] == "open"
+    )
+    if not crossed:
+        return graph, ()
+    closed = graph.copy()
+    for u, v, key in crossed:
+        closed.edges[u, v, key]["status"] = "closed"
+    return closed, crossed
+
+
+def _mention_area(reason: str, area: AvoidArea, links: Sequence[tuple[str, str, Any]]) -> str:
+    """Say which blocking links the avoided area closed."""
+    said = False
+    for u, v, _ in links:
+        closed = f"{u}-{v}: {_AREA_CLOSED}"
+        if closed in reason:
+            reason = reason.replace(closed, f"{u}-{v}: crosses the avoided area ({area.name})")
+            said = True
+    if said:
+        return reason
+    names = ", ".join(f"{u}-{v}" for u, v, _ in links[:6]) + (", ..." if len(links) > 6 else "")
+    return f"{reason} (the avoided area {area.name} also closes {names})"
 
 
 def _resolve_avoid(

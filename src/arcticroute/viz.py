@@ -4,8 +4,19 @@ Both draw the network by terrain class, the settlements, the route on top, and t
 (origin, destination, waits, refuels), over a coastline taken from global-land-mask's 1-km
 land/sea raster. Nothing is downloaded when a map is made: no tiles, no Natural Earth.
 
-matplotlib, folium and global-land-mask (the ``maps`` extra) are imported only when a map is
-made.
+matplotlib, folium, global-land-mask and xstatic-leaflet (the ``maps`` extra) are imported
+only when a map is made.
+
+Offline HTML
+------------
+Planners in Chukotka are often offline, so the HTML page is self-contained: Leaflet's
+JavaScript and CSS (1.9.3, the version folium's template is written for, BSD 2-Clause; shipped
+by the ``xstatic-leaflet`` package) are written into the page, with its images as data URIs and
+its licence in a comment. None of the other files folium's template names by default
+(jQuery, Bootstrap, Font Awesome, awesome-markers, all from CDNs) are referenced: the map uses
+none of them, and its popups are bound with Leaflet's own ``bindPopup`` instead of folium's
+jQuery-based ``Popup``. There are no map tiles (they cannot be had offline): the coastline
+layer and the sea-blue background stand in for them.
 
 Chukotka and the antimeridian
 -----------------------------
@@ -24,6 +35,7 @@ cached per extent for the life of the process.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import importlib.util
@@ -31,6 +43,7 @@ import itertools
 import json
 import math
 import os
+import re
 import textwrap
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -582,6 +595,106 @@ def _graticule(ax: Axes, x0: float, x1: float, y0: float, y1: float) -> None:
 # ---------------------------------------------------------------------------------------------
 # folium
 
+_LEAFLET_LICENSE = """Leaflet 1.9.3 (https://leafletjs.com), inlined for offline use.
+BSD 2-Clause License
+
+Copyright (c) 2010-2022, Vladimir Agafonkin
+Copyright (c) 2010-2011, CloudMade
+All rights reserved.
+
+Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+1. Redistributions of source code must retain the above copyright notice, this
+   list of conditions and the following disclaimer.
+
+2. Redistributions in binary form must reproduce the above copyright notice,
+   this list of conditions and the following disclaimer in the documentation
+   and/or other materials provided with the distribution.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE."""
+
+_LEAFLET_VERSION = "1.9.3"
+"""The Leaflet version folium 0.20's templates are written for; xstatic-leaflet must ship it."""
+
+
+@lru_cache(maxsize=1)
+def _leaflet_inline() -> str:
+    """Leaflet's CSS and JavaScript as inline ``<style>`` and ``<script>`` elements."""
+    try:
+        leaflet: Any = importlib.import_module("xstatic.pkg.leaflet")
+    except ImportError as err:
+        msg = "offline HTML maps need xstatic-leaflet: pip install 'arcticroute[maps]'"
+        raise ImportError(msg) from err
+    if not str(leaflet.VERSION).startswith(_LEAFLET_VERSION.rsplit(".", 1)[0]):
+        msg = (
+            f"xstatic-leaflet ships Leaflet {leaflet.VERSION}, the maps need "
+            f"{_LEAFLET_VERSION}: pip install 'xstatic-leaflet=={_LEAFLET_VERSION}.*'"
+        )
+        raise ImportError(msg)
+    folder = Path(leaflet.BASE_DIR)
+    # Without the source map comment: a browser's developer tools would look for the file.
+    script = re.sub(
+        r"^//# sourceMappingURL=.*$",
+        "",
+        (folder / "leaflet.js").read_text(encoding="utf-8"),
+        flags=re.M,
+    )
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+
+    def data_uri(found: re.Match[str]) -> str:
+        image = folder / "images" / found[2]
+        encoded = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{encoded})"
+
+    css = re.sub(r"url\((['\"]?)images/([\w.-]+\.png)\1\)", data_uri, css)
+    if "</script" in script.lower() or "</style" in css.lower():  # pragma: no cover
+        msg = "Leaflet's files cannot be inlined: they contain a closing script or style tag"
+        raise ValueError(msg)
+    return f"<!--\n{_LEAFLET_LICENSE}\n-->\n<style>\n{css}\n</style>\n<script>\n{script}\n</script>"
+
+
+@lru_cache(maxsize=1)
+def _popup_class() -> Any:
+    """A popup bound with Leaflet's own ``bindPopup`` (folium's Popup needs jQuery)."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    base: Any = MacroElement  # branca is untyped
+
+    class LeafletPopup(base):  # type: ignore[misc]
+        _template = Template(
+            """
+            {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }},
+                {{ this.options|tojson }});
+            {% endmacro %}
+            """
+        )
+
+        def __init__(self, html_text: str, max_width: int) -> None:
+            super().__init__()
+            self._name = "LeafletPopup"
+            self.html = html_text
+            self.options = {"maxWidth": max_width}
+
+    return LeafletPopup
+
+
+def _with_popup(layer: Any, html_text: str, max_width: int = 380) -> Any:
+    """Bind a popup (HTML text) to a folium layer; return the layer."""
+    layer.add_child(_popup_class()(html_text, max_width))
+    return layer
+
 
 def _display_lon(lon: float) -> float:
     """Longitude for Leaflet: west of Greenwich shown plus 360 (continuous across 180)."""
@@ -640,8 +753,8 @@ def folium_map(it: Itinerary, network: nx.MultiDiGraph | None) -> folium.Map:
 
     Notes
     -----
-    The page loads Leaflet's JavaScript and CSS from the CDN folium names (as every folium
-    page does); once a browser has cached them the page opens offline.
+    The page is self-contained and opens offline: Leaflet's JavaScript and CSS are inlined
+    (see the module docstring) and nothing else is referenced.
     """
     import folium
 
@@ -667,7 +780,11 @@ def folium_map(it: Itinerary, network: nx.MultiDiGraph | None) -> folium.Map:
         control_scale=True,
         prefer_canvas=True,
     )
+    # Self-contained: Leaflet inline, none of the CDN files folium's template names.
+    fmap.default_js = []
+    fmap.default_css = []
     page: Any = fmap.get_root()  # a branca Figure: has header and html
+    page.header.add_child(folium.Element(_leaflet_inline()), name="leaflet_inline", index=0)
     page.header.add_child(
         folium.Element(f"<style>.leaflet-container {{ background: {_SEA}; }}</style>")
     )
@@ -741,14 +858,16 @@ def folium_map(it: Itinerary, network: nx.MultiDiGraph | None) -> folium.Map:
         )
         line = _latlon(leg.geometry.coords)
         poly_line(line, color="white", weight=9, opacity=0.9).add_to(route)
-        poly_line(
-            line,
-            color=_ROUTE,
-            weight=5.5,
-            opacity=1.0,
-            dash_array="10 6" if leg.assumed else None,
-            popup=folium.Popup(popup, max_width=380),
-            tooltip=f"{leg.origin} → {leg.destination}",
+        _with_popup(
+            poly_line(
+                line,
+                color=_ROUTE,
+                weight=5.5,
+                opacity=1.0,
+                dash_array="10 6" if leg.assumed else None,
+                tooltip=f"{leg.origin} → {leg.destination}",
+            ),
+            popup,
         ).add_to(route)
     route.add_to(fmap)
 
@@ -762,7 +881,7 @@ def folium_map(it: Itinerary, network: nx.MultiDiGraph | None) -> folium.Map:
             rows.append(("depart", stop.depart.isoformat()))
         rows.append(("km from origin", f"{stop.km:.0f}"))
         colour = {"origin": _ORIGIN, "destination": _DESTINATION}.get(stop.kind, "white")
-        folium.CircleMarker(
+        marker: Any = folium.CircleMarker(
             [stop.lat, _display_lon(stop.lon)],
             radius=9 if stop.kind != "via" else 5,
             color="black" if stop.kind != "via" else _ROUTE,
@@ -770,12 +889,12 @@ def folium_map(it: Itinerary, network: nx.MultiDiGraph | None) -> folium.Map:
             fill=True,
             fill_color=colour,
             fill_opacity=1.0,
-            popup=folium.Popup(_table_html(rows), max_width=380),
             tooltip=folium.Tooltip(stop.at, permanent=stop.kind != "via"),
-        ).add_to(stops_layer)
+        )
+        _with_popup(marker, _table_html(rows)).add_to(stops_layer)
         for event in stop.events:
             refuel = isinstance(event, Refuel)
-            folium.CircleMarker(
+            event_marker: Any = folium.CircleMarker(
                 [
                     stop.lat + 0.12,
                     _display_lon(stop.lon) + (0.3 if refuel else -0.3),
@@ -786,13 +905,13 @@ def folium_map(it: Itinerary, network: nx.MultiDiGraph | None) -> folium.Map:
                 fill=True,
                 fill_color=_REFUEL if refuel else _WAIT,
                 fill_opacity=1.0,
-                popup=folium.Popup(_table_html(_event_rows(event)), max_width=380),
                 tooltip=(
                     f"refuel +{event.litres:.0f} L"
                     if isinstance(event, Refuel)
                     else f"wait {_hours(event.hours)}: {_short_reason(event.reason)}"
                 ),
-            ).add_to(stops_layer)
+            )
+            _with_popup(event_marker, _table_html(_event_rows(event))).add_to(stops_layer)
     if not stops:
         for kind, place, lon, lat in ends:
             folium.CircleMarker(
