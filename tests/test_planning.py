@@ -302,6 +302,15 @@ def test_an_avoided_area_over_a_link_forces_a_detour(chukotka: nx.MultiDiGraph, 
     assert chukotka.edges["Egvekinot", "Uelkal", 0]["status"] == "open", "input left untouched"
 
 
+def test_a_shapely_polygon_is_an_area_too(chukotka: nx.MultiDiGraph) -> None:
+    from shapely.geometry import MultiPolygon, shape
+
+    polygon = shape(EGVEKINOT_BAY)
+    for area in (polygon, MultiPolygon([polygon])):
+        detour = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, avoid_area=area)
+        assert detour.route == ("Anadyr", "Uelkal", "Konergino", "Egvekinot")
+
+
 def test_an_area_across_180_closes_the_link_it_covers_and_says_so(
     chukotka: nx.MultiDiGraph,
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy as copy_module
+import pickle
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,18 @@ def test_unknown_vehicle_suggests_the_closest() -> None:
 def test_missing_vehicle_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         ar.load_vehicle(tmp_path / "none.toml")
+
+
+@pytest.mark.parametrize("vehicle_id", sorted(CATALOGUE_IDS))
+def test_profile_pickles_to_an_equal_frozen_hashable_profile(vehicle_id: str) -> None:
+    # Batch studies ship profiles to Dask workers; the terrain tables are mapping proxies,
+    # which do not pickle by themselves.
+    vehicle = ar.get_vehicle(vehicle_id).replace(max_drive_h_per_day=None, reserve=0.3)
+    copy = pickle.loads(pickle.dumps(vehicle))
+    assert copy == vehicle
+    assert hash(copy) == hash(vehicle)
+    assert {copy: 1}[vehicle] == 1
+    assert copy.limits == vehicle.limits
+    with pytest.raises(TypeError):
+        copy.speed_kmh["trail"] = 99
+    assert copy_module.deepcopy(vehicle) == vehicle

@@ -215,7 +215,7 @@ def _polygon_coords(data: Any, name: str, where: str = "") -> Iterable[tuple[str
         yield where, data.get("coordinates")
     elif kind == "MultiPolygon":
         parts = data.get("coordinates")
-        if not isinstance(parts, list):
+        if not isinstance(parts, list | tuple):
             msg = f"{name}{where}: MultiPolygon 'coordinates' must be a list of polygons"
             raise AvoidAreaError(msg)
         for number, part in enumerate(parts):
@@ -229,7 +229,8 @@ def _polygon_coords(data: Any, name: str, where: str = "") -> Iterable[tuple[str
 
 def _planar_polygon(coords: Any, where: str, name: str) -> Polygon:
     label = f"{name}{where}"
-    if not isinstance(coords, list) or not coords:
+    # lists from JSON, tuples from shapely's __geo_interface__
+    if not isinstance(coords, list | tuple) or not coords:
         msg = f"{label}: Polygon 'coordinates' must be a non-empty list of rings"
         raise AvoidAreaError(msg)
     rings = [_planar_ring(ring, label, number) for number, ring in enumerate(coords)]

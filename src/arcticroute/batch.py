@@ -6,18 +6,23 @@ which no route exists: the "how sure are we?" of a plan. `accessibility` plans e
 (origin, destination, departure[, member]) of a study and reports, per cell, whether a route
 exists, when it arrives and, if not, why: who can reach whom, on which days of the season.
 
-Every plan is an ordinary `arcticroute.plan` call, so a cell of a study is exactly the plan
-that a single call gives. The plans are independent; they run on an *executor*:
+A plan is `arcticroute.plan` in two steps (`arcticroute.planning._prepare`: options,
+network compiled for the vehicle and date, weather sampled onto it; `_solve`: one origin /
+destination pair against that). A study prepares once per (departure, weather member) and
+solves every pair of it against the same prepared state, so a cell of a study is exactly
+the plan that a single call gives, at a fraction of the cost (sampling the weather is most
+of a single weather plan). The plans run on an *executor*:
 
-* ``"local"`` (default): one after the other in this process. The compiled network is cached
-  per (network, vehicle, date) and reused by every plan of that day. A thread pool does not
-  pay: most of a plan's time is Python holding the GIL (measured: 2 threads 1.05-1.25x *slower*).
+* ``"local"`` (default): one after the other in this process. A thread pool does not pay:
+  most of a plan's time is Python holding the GIL (measured: 2 threads 1.05-1.25x *slower*).
 * ``"dask"``: `dask.distributed` (the ``dask`` extra), on a `LocalCluster` of worker
   processes by default, or on the cluster at ``scheduler="tcp://host:port"``, or through a
   `distributed.Client` passed as ``scheduler``. The network, the vehicle and the study's
   settings are scattered to every worker once; a task carries only a block of small index
-  tuples. Each worker compiles the network once per (vehicle, date) and loads the numba
-  kernels from their on-disk cache.
+  tuples, all of one (departure, member). Each worker prepares a (departure, member) the
+  first time one of its blocks needs it and keeps the last few (a prepared state is
+  megabytes of weather table, cheaper to rebuild than to ship), and loads the numba kernels
+  from their on-disk cache.
 
 Results are collected in the study's order, never in completion order, and every plan is
 deterministic, so both executors give identical results (tested).
@@ -34,9 +39,11 @@ import inspect
 import json
 import math
 import sys
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,7 +53,7 @@ import numpy as np
 from ._errors import ArcticRouteError
 from .itinerary import Itinerary
 from .network import load_network, resolve_place
-from .planning import localize, plan
+from .planning import _OBJECTIVES, PlanInputError, _prepare, _Prepared, _solve, localize, plan
 from .vehicles import Vehicle, get_vehicle
 
 __all__ = [
@@ -66,6 +73,9 @@ EXECUTORS: tuple[str, ...] = ("local", "dask")
 
 ProgressCallback = Callable[[int, int], None]
 """``progress(done, total)``: plans finished so far and plans in the study."""
+
+_PREPARED_PER_PROCESS = 4
+"""Prepared (departure, member) states a process keeps (one is in use per worker thread)."""
 
 _TASKS_PER_THREAD = 4
 """Dask: aim for this many tasks per worker thread (load balance vs per-task overhead)."""
@@ -597,9 +607,40 @@ def accessibility(
 # --------------------------------------------------------------------------- the study
 
 
+class _PreparedCache:
+    """Prepared states of a study's recent (departure, member) pairs, per process.
+
+    Thread-safe; entries are `arcticroute.planning._Prepared`. It pickles as an empty
+    cache, so each worker prepares for itself: a prepared state holds the compiled network
+    and the weather sampled onto it (megabytes), cheaper to rebuild on a worker (~60 ms)
+    than to ship.
+    """
+
+    def __init__(self, size: int = _PREPARED_PER_PROCESS) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[tuple[int, int], _Prepared] = OrderedDict()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_PreparedCache, (self.size,))
+
+    def get(self, key: tuple[int, int], make: Callable[[], _Prepared]) -> _Prepared:
+        """The entry for ``key``, made by ``make()`` on a miss (the oldest entry goes)."""
+        with self.lock:
+            prepared = self.entries.get(key)
+            if prepared is None:
+                prepared = make()
+                self.entries[key] = prepared
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+            else:
+                self.entries.move_to_end(key)
+            return prepared
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class _Study:
-    """Everything a worker needs, shipped once per worker (it pickles: see `__reduce__`)."""
+    """Everything a worker needs, shipped once per worker (it pickles)."""
 
     graph: nx.MultiDiGraph
     vehicle: Vehicle
@@ -612,13 +653,7 @@ class _Study:
     days: float
     options: dict[str, Any]
     full: bool
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # `Vehicle` keeps its terrain tables in mapping proxies, which do not pickle; ship
-        # its fields as plain values and rebuild (and revalidate) it on the worker.
-        values = [getattr(self, f.name) for f in dataclasses.fields(self)]
-        values[1] = _vehicle_fields(self.vehicle)
-        return (_rebuild_study, tuple(values))
+    cache: _PreparedCache = field(default_factory=_PreparedCache, repr=False)
 
     def weather_for(self, t: int, m: int) -> Any:
         """The weather argument of `plan` for departure ``t`` and member ``m``."""
@@ -626,16 +661,25 @@ class _Study:
             return self.weather
         return _climatology_members(self.departures[t], self.days, self.members, self.seed)[m]
 
+    def prepared(self, t: int, m: int) -> _Prepared:
+        """The network compiled and the weather sampled for departure ``t``, member ``m``.
 
-def _vehicle_fields(vehicle: Vehicle) -> dict[str, Any]:
-    values = {f.name: getattr(vehicle, f.name) for f in dataclasses.fields(vehicle)}
-    values["speed_kmh"] = dict(vehicle.speed_kmh)
-    values["fuel_l_per_100km"] = dict(vehicle.fuel_l_per_100km)
-    return values
+        Made once per process and (departure, member), then shared by every
+        (origin, destination) pair of it: exactly what `plan` prepares for each of them.
+        """
 
+        def make() -> _Prepared:
+            options = {k: v for k, v in self.options.items() if k not in ("objective", "via")}
+            return _prepare(
+                self.graph,
+                self.vehicle,
+                objective=self.options.get("objective", "time"),
+                depart=self.departures[t],
+                weather=self.weather_for(t, m),
+                **options,
+            )
 
-def _rebuild_study(graph: nx.MultiDiGraph, vehicle: dict[str, Any], *rest: Any) -> _Study:
-    return _Study(graph, Vehicle(**vehicle), *rest)
+        return self.cache.get((t, m), make)
 
 
 @functools.lru_cache(maxsize=4)
@@ -684,6 +728,10 @@ def _study(
         known = ", ".join(sorted(_PLAN_OPTIONS))
         msg = f"unknown plan option {unknown[0]!r}{extra} (options: {known})"
         raise BatchInputError(msg)
+    objective = options.get("objective", "time")
+    if objective not in _OBJECTIVES:
+        msg = f"objective {objective!r} must be one of {', '.join(_OBJECTIVES)}"
+        raise PlanInputError(msg)
     for kind, names in (("origins", origins), ("destinations", destinations)):
         if isinstance(names, str):
             msg = f"{kind} must be a list of place names, not the single string {names!r}"
@@ -767,16 +815,10 @@ def _matrix_position(study: _Study, t: int, m: int, o: int, d: int) -> int:
 def _run_block(study: _Study, block: Sequence[Item]) -> list[Any]:
     """Plan a block of items; the unit of work of every executor (runs on workers)."""
     out: list[Any] = []
+    via = tuple(study.options.get("via", ()))
     for t, m, o, d in block:
-        itinerary = plan(
-            study.graph,
-            study.origins[o],
-            study.destinations[d],
-            study.vehicle,
-            depart=study.departures[t],
-            weather=study.weather_for(t, m),
-            **study.options,
-        )
+        prepared = study.prepared(t, m)
+        (itinerary,) = _solve(prepared, study.origins[o], study.destinations[d], via)
         member = m if study.members is not None else None
         out.append(itinerary if study.full else AccessCell.from_itinerary(itinerary, member))
     return out
@@ -876,7 +918,14 @@ def _run_dask(
     try:
         threads = max(1, sum(client.nthreads().values()))
         size = min(_MAX_BLOCK, max(1, math.ceil(len(items) / (threads * _TASKS_PER_THREAD))))
-        blocks = [items[i : i + size] for i in range(0, len(items), size)]
+        # A block never spans two (departure, member) groups: a worker prepares each group's
+        # network and weather once and solves all of the group's pairs it gets against it.
+        groups: dict[tuple[int, int], list[Item]] = {}
+        for item in items:
+            groups.setdefault(item[:2], []).append(item)
+        blocks = [
+            group[i : i + size] for group in groups.values() for i in range(0, len(group), size)
+        ]
         # One copy of the network, vehicle and settings per worker, not one per task.
         shared = client.scatter(study, broadcast=True, hash=False)
         futures = [client.submit(_run_block, shared, block, pure=False) for block in blocks]

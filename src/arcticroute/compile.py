@@ -9,7 +9,9 @@ Exposure weight per arc (``arc_risk``, used by the least-risk objective): terrai
 (road 0.5, winter road 0.75, trail 1.0, tundra / river ice / lake ice 1.25, sea ice 1.5)
 x 1.25 on an assumed route x 1.5 for an open cab. Risk of a plan = sum over legs of
 hours driven x that weight x the weather's risk factor (1 in ordinary weather), i.e.
-"weighted hours exposed in the open".
+"weighted hours exposed in the open"; under changing weather the hours are those charged
+to crew duty (the drive, or an earlier departure's longer drive into a speed-up in the
+same weather epoch: `arcticroute.solver.solve`, Notes).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
@@ -240,6 +240,55 @@ def plan_pareto(
     return _plan_many(network, origin, destination, vehicle, objective="pareto", **options)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Prepared:
+    """Everything a plan needs except its places.
+
+    The network compiled for the vehicle and date, the weather sampled onto it, and the
+    resolved options. One `_Prepared` serves every (origin, destination[, via]) pair of a
+    departure and weather (`_solve`); `plan` is `_prepare` then `_solve`, so a batch study
+    that prepares once per (departure, weather member) gives exactly the plans of single
+    calls. Read-only: the solver and `_itinerary` never modify it.
+
+    Attributes
+    ----------
+    network : networkx.MultiDiGraph
+        The network as given (place names resolve against it).
+    vehicle : Vehicle
+        The profile with ``reserve`` / ``max_drive_h`` overrides applied.
+    start : datetime.datetime
+        Departure, timezone-aware (Asia/Anadyr); hour 0 of the solver.
+    objective : str
+        ``"time"``, ``"fuel"``, ``"risk"`` or ``"pareto"``.
+    compiled : CompiledNetwork
+        The network compiled for the vehicle, date and options.
+    sampled : CompiledWeather or None
+        The weather sampled onto `compiled`; None when calm (and not daylight-only).
+    deadline_h : float
+        Latest arrival, hours after `start` (``inf`` = none).
+    fuel_start_l : float or None
+        Litres on board at departure; None = full.
+    avoid_nodes : frozenset of str
+        Place ids kept out of the plan.
+    area : AvoidArea or None
+        The avoided area, if any.
+    area_links : tuple of (str, str, key)
+        The open links `area` closes.
+    """
+
+    network: nx.MultiDiGraph
+    vehicle: Vehicle
+    start: dt.datetime
+    objective: str
+    compiled: CompiledNetwork
+    sampled: CompiledWeather | None
+    deadline_h: float
+    fuel_start_l: float | None
+    avoid_nodes: frozenset[str]
+    area: AvoidArea | None
+    area_links: tuple[tuple[str, str, Any], ...]
+
+
 def _plan_many(
     network: nx.MultiDiGraph | str | Path,
     origin: str,
@@ -247,9 +296,23 @@ def _plan_many(
     vehicle: Vehicle | str | Path,
     *,
     objective: str,
+    via: Sequence[str] = (),
+    **options: Any,
+) -> tuple[Itinerary, ...]:
+    stops = tuple(via)  # iterated twice below: once to check, once to plan
+    prepared = _prepare(
+        network, vehicle, objective=objective, ends=(origin, destination, *stops), **options
+    )
+    return _solve(prepared, origin, destination, stops)
+
+
+def _prepare(
+    network: nx.MultiDiGraph | str | Path,
+    vehicle: Vehicle | str | Path,
+    *,
+    objective: str,
     depart: dt.datetime | str | None = None,
     weather: Any = None,
-    via: Sequence[str] = (),
     fuel_start_l: float | None = None,
     reserve: float | None = None,
     max_drive_h: float | None = None,
@@ -259,7 +322,37 @@ def _plan_many(
     avoid: Iterable[str] = (),
     avoid_area: str | Path | Mapping[str, Any] | BaseGeometry | AvoidArea | None = None,
     daylight_only: bool = False,
-) -> tuple[Itinerary, ...]:
+    ends: Sequence[str] = (),
+) -> _Prepared:
+    """Resolve the options, compile the network and sample the weather for one departure.
+
+    Parameters
+    ----------
+    network, vehicle
+        As for `plan`.
+    objective
+        ``"time"``, ``"fuel"``, ``"risk"`` or ``"pareto"`` (not checked here).
+    depart, weather, fuel_start_l, reserve, max_drive_h, deadline
+        As for `plan` (naive times are Chukotka local time; litres; hours).
+    confirmed_depots_only, no_assumed_links, avoid, avoid_area, daylight_only
+        As for `plan`.
+    ends
+        Place names the plan will start, pass or end at: resolved and checked against
+        ``avoid`` / ``avoid_area`` here, before compiling, so that `plan` reports bad input
+        in its usual order. `_solve` checks its own places again, so a batch may leave this
+        empty.
+
+    Returns
+    -------
+    _Prepared
+
+    Raises
+    ------
+    UnknownPlaceError, VehicleError, NetworkError, WeatherError, AvoidAreaError
+        As for `plan` (places only for those listed in ``ends``).
+    PlanInputError
+        As for `plan`.
+    """
     graph = network if isinstance(network, nx.MultiDiGraph) else load_network(network)
     car = get_vehicle(vehicle)
     changes: dict[str, Any] = {}
@@ -270,26 +363,24 @@ def _plan_many(
     if changes:
         car = car.replace(**changes)
     start = default_departure() if depart is None else localize(depart)
-    source = resolve_place(graph, origin)
-    target = resolve_place(graph, destination)
-    stops = [resolve_place(graph, name) for name in via]
+    places = [resolve_place(graph, name) for name in ends]
     avoid_nodes, avoid_links = _resolve_avoid(graph, avoid)
-    for place in (source, target, *stops):
-        if place in avoid_nodes:
-            msg = f"{place!r} is both on the route and in --avoid; drop one of them"
-            raise PlanInputError(msg)
+    _check_avoid(places, avoid_nodes)
     area_links: tuple[tuple[str, str, Any], ...] = ()
     area: AvoidArea | None = None
+    solved_graph = graph
     if avoid_area is not None:
         area = avoid_area if isinstance(avoid_area, AvoidArea) else read_avoid_area(avoid_area)
-        graph, area_links = _apply_area(graph, area, source, target, stops)
+        if places:
+            _check_area(graph, area, places[0], places[1], places[2:])
+        solved_graph, area_links = _apply_area(graph, area)
     capacity = car.capacity_l
     if fuel_start_l is not None and not 0 <= fuel_start_l <= capacity:
         msg = f"fuel_start_l {fuel_start_l!r} must be litres within [0, {capacity:g}]"
         raise PlanInputError(msg)
 
     compiled = compile_network(
-        graph,
+        solved_graph,
         car,
         date=start.date(),
         confirmed_depots_only=confirmed_depots_only,
@@ -301,6 +392,62 @@ def _plan_many(
     if deadline is not None:
         deadline_h = (localize(deadline) - start).total_seconds() / 3600.0
     sampled = _weather_for(weather, compiled, start, daylight_only=daylight_only)
+    return _Prepared(
+        network=graph,
+        vehicle=car,
+        start=start,
+        objective=objective,
+        compiled=compiled,
+        sampled=sampled,
+        deadline_h=deadline_h,
+        fuel_start_l=fuel_start_l,
+        avoid_nodes=avoid_nodes,
+        area=area,
+        area_links=area_links,
+    )
+
+
+def _solve(
+    prepared: _Prepared,
+    origin: str,
+    destination: str,
+    via: Sequence[str] = (),
+) -> tuple[Itinerary, ...]:
+    """Plan one trip against prepared state.
+
+    Parameters
+    ----------
+    prepared
+        From `_prepare`.
+    origin, destination
+        Place names (matched as in `plan`).
+    via
+        Places to pass through in this order.
+
+    Returns
+    -------
+    tuple of Itinerary
+        As `plan_pareto` (one itinerary for a single objective).
+
+    Raises
+    ------
+    UnknownPlaceError
+        For a place not in the network.
+    PlanInputError
+        A place is also avoided or lies inside the avoided area.
+    """
+    graph = prepared.network
+    source = resolve_place(graph, origin)
+    target = resolve_place(graph, destination)
+    stops = [resolve_place(graph, name) for name in via]
+    _check_avoid((source, target, *stops), prepared.avoid_nodes)
+    area = prepared.area
+    if area is not None:
+        _check_area(graph, area, source, target, stops)
+    compiled = prepared.compiled
+    sampled = prepared.sampled
+    car = prepared.vehicle
+    start = prepared.start
     solver_graph = compiled.graph if sampled is None else sampled.graph
     weather_table = None if sampled is None else sampled.sample.table
     index = compiled.node_index
@@ -311,23 +458,24 @@ def _plan_many(
         index[target],
         weather=weather_table,
         depart_h=0.0,
-        capacity_l=capacity,
-        start_fuel_l=fuel_start_l,
+        capacity_l=car.capacity_l,
+        start_fuel_l=prepared.fuel_start_l,
         reserve_l=car.reserve_l,
         refuel_h=car.refuel_min / 60.0,
         max_drive_h=math.inf if drive_limit is None else drive_limit,
-        deadline_h=deadline_h,
+        deadline_h=prepared.deadline_h,
         via=[index[s] for s in stops],
-        objective=objective,  # type: ignore[arg-type]
+        objective=prepared.objective,  # type: ignore[arg-type]
         max_labels=MAX_LABELS,
     )
     common: dict[str, Any] = {
         "origin": source,
         "destination": target,
         "vehicle": car.id,
-        "objective": objective,
+        "objective": prepared.objective,
         "depart": start,
     }
+    area_links = prepared.area_links
     if not result.feasible:
         reason = explain_no_route(result, compiled, source, target, stops, start, sampled)
         if area is not None and area_links:
@@ -346,14 +494,22 @@ def _plan_many(
 _AREA_CLOSED = "status closed (not open to traffic)"
 
 
-def _apply_area(
+def _check_avoid(places: Iterable[str], avoid_nodes: frozenset[str]) -> None:
+    """Refuse a place that is both on the route and avoided."""
+    for place in places:
+        if place in avoid_nodes:
+            msg = f"{place!r} is both on the route and in --avoid; drop one of them"
+            raise PlanInputError(msg)
+
+
+def _check_area(
     graph: nx.MultiDiGraph,
     area: AvoidArea,
     source: str,
     target: str,
     stops: Sequence[str],
-) -> tuple[nx.MultiDiGraph, tuple[tuple[str, str, Any], ...]]:
-    """Close the open links that cross ``area`` (in a copy); refuse ends inside it."""
+) -> None:
+    """Refuse an origin, destination or via place inside ``area``."""
     roles = [("origin", source), ("destination", target), *(("via place", s) for s in stops)]
     for role, place in roles:
         data = graph.nodes[place]
@@ -363,6 +519,12 @@ def _apply_area(
                 f"can start, pass or end there; shrink the area or choose another {role}"
             )
             raise PlanInputError(msg)
+
+
+def _apply_area(
+    graph: nx.MultiDiGraph, area: AvoidArea
+) -> tuple[nx.MultiDiGraph, tuple[tuple[str, str, Any], ...]]:
+    """Close the open links that cross ``area`` (in a copy)."""
     crossed = tuple(
         (u, v, key)
         for u, v, key in area.crossed_links(graph)

@@ -11,7 +11,7 @@ import difflib
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -174,6 +174,16 @@ class Vehicle:
                 self.limits,
             )
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The terrain tables are mapping proxies, which do not pickle: rebuild the profile
+        # from its fields with the tables as plain dicts (revalidated and frozen again).
+        tables = {
+            "speed_kmh": dict(self.speed_kmh),
+            "fuel_l_per_100km": dict(self.fuel_l_per_100km),
+        }
+        values = tuple(tables.get(f.name, getattr(self, f.name)) for f in fields(self))
+        return (Vehicle, values)
 
     @property
     def capacity_l(self) -> float:
