@@ -117,6 +117,16 @@ def test_closed_season_names_the_opening_date(chukotka: nx.MultiDiGraph) -> None
     assert "opens on 2026-12-01" in it.reason
 
 
+def test_closed_season_names_the_day_the_whole_way_opens(chukotka: nx.MultiDiGraph) -> None:
+    # Anadyr-Uelkal (tundra) opens on 1 Dec, the sea ice on to Egvekinot only on 15 Dec:
+    # the hint is the day the destination can be reached, and that day a plan exists.
+    it = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart="2026-11-26T08:00")
+    assert not it.feasible
+    assert "the way from Anadyr to Egvekinot opens on 2026-12-15" in it.reason
+    assert plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart="2026-12-15T08:00").feasible
+    assert not plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart="2026-12-14T20:00").feasible
+
+
 def test_a_bigger_tank_makes_a_range_limited_trip_possible(
     chukotka: nx.MultiDiGraph, catalogue: dict[str, ar.Vehicle]
 ) -> None:

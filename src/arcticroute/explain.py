@@ -13,10 +13,11 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from .compile import CompiledNetwork, CompiledWeather
+from .compile import CompiledNetwork, CompiledWeather, link_unusable_reason
 from .solver import SolveResult, solve
 
 __all__ = ["explain_no_route"]
@@ -197,7 +198,7 @@ def _unreachable(compiled: CompiledNetwork, source: str, target: str, stops: Seq
                 f"(the {vehicle.id} can reach {len(places) - 1} other places from {a})"
             )
         shown = "; ".join(blocked[:6]) + ("; ..." if len(blocked) > 6 else "")
-        hint = _season_hint(compiled, names)
+        hint = _season_hint(compiled, names, a, b)
         return (
             f"{b} cannot be reached from {a} by {vehicle.id} on {date}{hint}: every way out "
             f"of the {len(places)} places it can reach is closed ({shown})"
@@ -205,27 +206,61 @@ def _unreachable(compiled: CompiledNetwork, source: str, target: str, stops: Seq
     return "no route under the given constraints"
 
 
-def _season_hint(compiled: CompiledNetwork, reached: set[str]) -> str:
-    # If seasons close the way, say when the first of the blocking links opens.
-    openings = []
-    for link, ref in enumerate(compiled.links):
-        if ref.usable or (ref.u in reached) == (ref.v in reached):
-            continue
-        season = compiled.link_data(link).get("season")
-        if season is None or "closed for the season" not in ref.reason:
-            continue
-        year = compiled.date.year
-        opening = dt.date(year, season.open_month, season.open_day)
-        if opening < compiled.date:
-            opening = dt.date(year + 1, season.open_month, season.open_day)
-        openings.append(opening)
-    if not openings:
+def _season_hint(compiled: CompiledNetwork, reached: set[str], a: str, b: str) -> str:
+    # If seasons close the way, say on which day it opens: the first season opening
+    # (within a year) from which b can be reached from a, or else the first opening of a
+    # link that blocks it now.
+    blocking = [
+        link
+        for link, ref in enumerate(compiled.links)
+        if "closed for the season" in ref.reason and (ref.u in reached) != (ref.v in reached)
+    ]
+    if not blocking:
         return ""
-    first = min(openings).isoformat()
+    day = compiled.date
+    openings = sorted(
+        {_next_opening(season, day) for link in range(len(compiled.links))
+         if (season := compiled.link_data(link).get("season")) is not None}
+    )  # fmt: skip
+    for opening in openings:
+        if _reachable_on(compiled, a, opening, b):
+            return (
+                f" (winter links closed for the season; the way from {a} to {b} opens on "
+                f"{opening.isoformat()}: depart on or after that day)"
+            )
+    first = min(_next_opening(compiled.link_data(link)["season"], day) for link in blocking)
     return (
-        f" (winter links closed for the season; the first of them opens on {first}; "
-        "try a later departure)"
+        f" (winter links closed for the season; the first of them opens on "
+        f"{first.isoformat()}; try a later departure)"
     )
+
+
+def _next_opening(season: Any, day: dt.date) -> dt.date:
+    opening = dt.date(day.year, season.open_month, season.open_day)
+    return opening if opening >= day else dt.date(day.year + 1, season.open_month, season.open_day)
+
+
+def _reachable_on(compiled: CompiledNetwork, a: str, day: dt.date, b: str) -> bool:
+    # Whether b can be reached from a on another day: links closed now only by their season
+    # are judged again for that day (season and seasonal ice); every other reason stands.
+    neighbours: dict[str, list[str]] = {}
+    for link, ref in enumerate(compiled.links):
+        data = compiled.link_data(link)
+        if not (ref.usable or "closed for the season" in ref.reason):
+            continue
+        if link_unusable_reason(data, compiled.vehicle, day):
+            continue
+        neighbours.setdefault(ref.u, []).append(ref.v)
+        if not data.get("oneway"):
+            neighbours.setdefault(ref.v, []).append(ref.u)
+    seen = {a}
+    frontier = [a]
+    while frontier:
+        for nxt in neighbours.get(frontier.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return b in seen
 
 
 def _range(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]) -> str:
