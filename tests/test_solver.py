@@ -570,11 +570,11 @@ def test_halting_rights_depend_on_the_arrival_arc() -> None:
 
 
 def test_duty_charges_an_earlier_departures_longer_drive_into_a_speed_up() -> None:
-    # Arc 1->2 (2 calm hours) speeds up from x0.5 to x2 at 2 h. Entered at 0.5 h it takes
-    # 2.125 h, at 1.0 h 1.75 h: duty charges an entry at 1.0 h the longer drive of the
-    # earlier departure in the same epoch, 2.125 h (the charge never falls within an epoch,
-    # which keeps dominance exact), more than the 2 h limit. The plan waits for the
-    # speed-up (2 h) and arrives at 3 h.
+    # Arc 1->2 (2 calm hours) speeds up from x0.5 to x2 at 2 h. Entered at 0 h it takes
+    # 2.5 h, at 0.5 h 2.125 h, at 1.0 h 1.75 h: duty charges an entry before 2 h the
+    # longest drive of any start in that epoch since the trip began (0 h), 2.5 h (the
+    # charge never falls within an epoch, which keeps dominance exact), more than the
+    # 2.2 h limit. The plan waits for the speed-up (2 h) and arrives at 3 h.
     g = make_graph(
         3,
         [(0, 1, 0.5, 1.0, 1.0, 0), (0, 1, 0.5, 1.0, 1.0, 2), (1, 2, 2.0, 1.0, 1.0, 1)],

@@ -572,10 +572,10 @@ def _depart_for(ep_ptr, ep_start, ep_speed, c, b, h):  # type: ignore[no-untyped
 
 
 @nb.njit(cache=True, nogil=True)
-def _charged(ep_ptr, ep_start, ep_open, ep_speed, c, k, t, a, d, h, t_min):  # type: ignore[no-untyped-def]
-    # Driving hours charged for entering an arc of ``h`` calm hours at ``t`` in epoch ``k``
-    # of cell ``c`` (arriving at ``a`` after ``d`` hours, a traversal that gets through):
-    # the longest drive of any departure from max(start of k, t_min) to t. See
+def _charged(ep_ptr, ep_start, ep_open, ep_speed, c, k, a, d, h, t_min):  # type: ignore[no-untyped-def]
+    # Driving hours charged for entering an arc of ``h`` calm hours in epoch ``k`` of cell
+    # ``c`` by a traversal that gets through, arriving at ``a`` after ``d`` hours: the
+    # longest drive of any departure from max(start of k, t_min) to that one. See
     # `charged_hours`.
     if h <= 0.0:
         return 0.0
@@ -645,7 +645,7 @@ def charged_hours(ep_ptr, ep_start, ep_open, ep_speed, c, t, h, t_min):  # type:
     st, a, d = _traverse(ep_ptr, ep_start, ep_open, ep_speed, c, k, t, h)
     if st != TRAV_OK:
         return _INF
-    return _charged(ep_ptr, ep_start, ep_open, ep_speed, c, k, t, a, d, h, t_min)
+    return _charged(ep_ptr, ep_start, ep_open, ep_speed, c, k, a, d, h, t_min)
 
 
 @nb.njit(
@@ -1189,21 +1189,21 @@ def label_search(  # type: ignore[no-untyped-def]
             ref_r2 = 0.0
             ref_ff = 0.0
             while True:
+                st = TRAV_CLOSED_AT_ENTRY
+                t2 = tau
+                drv = 0.0
                 if has_ref and fuel_only and (ref_s2 == _INF or ref_t2 >= t_last):
                     # only a lower fuel factor can make a later departure worth it
                     if ep_fuel_min[kk] >= ref_ff:
                         break
-                    if ep_fuel[kk] >= ref_ff:
-                        kk += 1
-                        if kk >= kend:
-                            break
-                        tau = ep_start[kk]
-                        if tau > stand:
-                            break
-                        continue
-                st, t2, drv = _traverse(
-                    ep_ptr, ep_start, ep_open, ep_speed, c, kk, tau, arc_hours[e]
-                )
+                    if ep_fuel[kk] < ref_ff:
+                        st, t2, drv = _traverse(
+                            ep_ptr, ep_start, ep_open, ep_speed, c, kk, tau, arc_hours[e]
+                        )
+                else:
+                    st, t2, drv = _traverse(
+                        ep_ptr, ep_start, ep_open, ep_speed, c, kk, tau, arc_hours[e]
+                    )
                 if st == TRAV_OK:
                     if t2 + ht > deadline + tol:
                         break  # leaving later only arrives later (FIFO)
@@ -1222,7 +1222,6 @@ def label_search(  # type: ignore[no-untyped-def]
                             ep_speed,
                             c,
                             kk,
-                            tau,
                             t2,
                             drv,
                             arc_hours[e],
