@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -30,13 +31,7 @@ def random_graph(seed: int, n: int = 200, m: int = 900) -> CompiledGraph:
     ]
     graph = make_graph(n, arcs)
     xy = rng.uniform(-500.0, 500.0, (2, n))  # coordinates unrelated to the arc times
-    return CompiledGraph(
-        **{
-            **{f: getattr(graph, f) for f in graph.__slots__},
-            "node_x_km": xy[0],
-            "node_y_km": xy[1],
-        }
-    )
+    return replace(graph, node_x_km=xy[0], node_y_km=xy[1])
 
 
 def matrix(graph: CompiledGraph, weight: np.ndarray) -> csr_matrix:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -58,7 +59,7 @@ TOL = 1e-9
 """Tolerance used in every comparison of litres, hours and risk inside the solver."""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class CompiledGraph:
     """Flat arrays for one (network, vehicle, date), ready for the kernels.
 
@@ -518,6 +519,22 @@ def _static_fastest(
     return SolveResult(True, (plan,), int(settled))
 
 
+_REVERSED: weakref.WeakKeyDictionary[
+    CompiledGraph, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+] = weakref.WeakKeyDictionary()
+
+
+def _reversed(
+    graph: CompiledGraph,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The reverse CSR of a graph (`_kernels.reverse_csr`), built once per graph object."""
+    found = _REVERSED.get(graph)
+    if found is None:
+        found = kern.reverse_csr(_i8(graph.indptr), _i8(graph.head))
+        _REVERSED[graph] = found
+    return found
+
+
 def _search(
     graph: CompiledGraph,
     q: _Query,
@@ -543,10 +560,10 @@ def _search(
     shelter = _b1(graph.node_shelter)
     depot = _b1(graph.node_depot)
     stock = _f8(graph.node_stock_l)
-    tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
 
     arc_ok = np.ones(m, np.bool_) if banned_arcs is None else ~banned_arcs
     if banned_nodes is not None:
+        tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
         arc_ok &= ~banned_nodes[head] & ~banned_nodes[tail]
     maxsp, minff, minrf = _per_cell_bounds(ep, q.depart_h)
     arc_ok &= maxsp[arc_cell] > 0.0
@@ -562,11 +579,9 @@ def _search(
     with np.errstate(divide="ignore", invalid="ignore"):
         w_time = np.where(arc_ok, arc_hours / maxsp[arc_cell], np.inf)
         w_litres = np.where(arc_ok, arc_litres * minff[arc_cell], np.inf)
-        w_risk = np.where(arc_ok, w_time * arc_risk * minrf[arc_cell], np.inf)
     w_time = _f8(w_time)
     w_litres = _f8(w_litres)
-    w_risk = _f8(np.where(np.isnan(w_risk), np.inf, w_risk))
-    rptr, rtail, rarc = kern.reverse_csr(indptr, head)
+    rptr, rtail, rarc = _reversed(graph)
 
     points = [*q.via, q.target]
     n_st = len(points)
@@ -611,7 +626,11 @@ def _search(
     )
     use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
     h_fuel = stage_bounds(w_litres, no_w)[0] if use_hf else dummy
-    h_risk = stage_bounds(w_risk, no_w)[0] if use_hr else dummy
+    h_risk = dummy
+    if use_hr:
+        with np.errstate(invalid="ignore"):
+            w_risk = np.where(arc_ok, w_time * arc_risk * minrf[arc_cell], np.inf)
+        h_risk = stage_bounds(_f8(np.where(np.isnan(w_risk), np.inf, w_risk)), no_w)[0]
     refuel_bound = (
         objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
         and use_hf
