@@ -1364,6 +1364,17 @@ def label_search(  # type: ignore[no-untyped-def]
                         dom = t2 <= pool_f[j, _PF_STAND]
                     if dom:
                         dominated = True
+                        if j > start:
+                            # move the dominating label to the front: it is likely to
+                            # dominate the next offers at this node too
+                            for col in range(_N_PF):
+                                x = pool_f[j, col]
+                                pool_f[j, col] = pool_f[start, col]
+                                pool_f[start, col] = x
+                            for col in range(_N_PI):
+                                y = pool_i[j, col]
+                                pool_i[j, col] = pool_i[start, col]
+                                pool_i[start, col] = y
                         break
                     # does the new label dominate x?
                     kill = t2 <= tx and f2 >= fx - tol
