@@ -31,18 +31,15 @@ __all__ = [
     "KIND_REFUEL",
     "KIND_REST",
     "LF_BURN",
-    "LF_DEP",
     "LF_DRIVE",
     "LF_FUEL",
     "LF_RISK",
     "LF_STAND",
     "LF_T",
-    "LI_ARC",
-    "LI_BITS",
-    "LI_INCELL",
     "LI_NODE",
-    "LI_PRED",
-    "LI_STAGE",
+    "LI_TAGS",
+    "LK_ARC",
+    "LK_PRED",
     "OBJ_FUEL",
     "OBJ_PARETO",
     "OBJ_RISK",
@@ -50,6 +47,7 @@ __all__ = [
     "STATUS_FOUND",
     "STATUS_INFEASIBLE",
     "STATUS_LABEL_LIMIT",
+    "TAG_BITS",
     "TRAV_CLOSED_AT_ENTRY",
     "TRAV_CLOSED_ON_WAY",
     "TRAV_OK",
@@ -62,24 +60,25 @@ __all__ = [
     "traverse_arc",
 ]
 
-# Columns of the float label table ``lab_f`` (one row per label).
+# The label table ``lab`` holds one 64-byte row (a cache line) per label: what the search
+# reads when it takes a label from the queue. Columns 0-5 are floats; columns 6-7 are
+# integers, read and written through ``lab.view(np.int64)``.
 LF_T = 0  # time at the node, hours
 LF_FUEL = 1  # fuel in the tank, litres (may be capped, see `label_search`)
 LF_DRIVE = 2  # driving hours since the last rest
 LF_BURN = 3  # litres burnt since departure
 LF_RISK = 4  # accumulated risk
 LF_STAND = 5  # latest time until which the vehicle may stand still here, hours
-LF_DEP = 6  # departure time of the arc that created a drive label, hours
-_N_LF = 7
+LI_NODE = 6
+LI_TAGS = 7  # bits | via stage << 8 | (weather cell arrived by + 1) << 24, see `_tags`
+_N_LAB = 8
 
-# Columns of the integer label table ``lab_i``.
-LI_NODE = 0
-LI_STAGE = 1  # number of via points already visited
-LI_PRED = 2  # predecessor label, -1 for the origin label
-LI_ARC = 3  # arc driven to create the label, -1 otherwise
-LI_BITS = 4  # kind (low two bits) | BIT_REFUELLED | BIT_DEAD
-LI_INCELL = 5  # weather cell of the arc the vehicle arrived by, -1 at the origin
-_N_LI = 6
+# Columns of the link table (what only the trace-back reads).
+LK_PRED = 0  # predecessor label, -1 for the origin label
+LK_ARC = 1  # arc driven to create the label, -1 otherwise
+_N_LK = 2
+
+TAG_BITS = 0xFF  # kind (low two bits) | BIT_REFUELLED | BIT_DEAD
 
 KIND_ORIGIN = 0
 KIND_DRIVE = 1
@@ -165,58 +164,71 @@ def reverse_csr(indptr, head):  # type: ignore[no-untyped-def]
     return rptr, rtail, rarc
 
 
+# The label queue is a binary heap of rows (key 1, key 2, label id), one array so that a
+# heap slot is one memory access; the id is read through an int64 view (``heap_i``).
+_H_K1 = 0
+_H_K2 = 1
+_H_ID = 2
+_N_H = 3
+
+
 @nb.njit(cache=True, nogil=True)
-def _dpush(hk1, hk2, hid, size, k1, k2, i):  # type: ignore[no-untyped-def]
+def _before(heap, heap_i, a, k1, k2, i):  # type: ignore[no-untyped-def]
+    # Whether heap slot a orders strictly before the entry (k1, k2, i).
+    x = heap[a, _H_K1]
+    if x != k1:
+        return x < k1
+    x = heap[a, _H_K2]
+    if x != k2:
+        return x < k2
+    return heap_i[a, _H_ID] < i
+
+
+@nb.njit(cache=True, nogil=True)
+def _hput(heap, heap_i, pos, k1, k2, i):  # type: ignore[no-untyped-def]
+    heap[pos, _H_K1] = k1
+    heap[pos, _H_K2] = k2
+    heap_i[pos, _H_ID] = i
+
+
+@nb.njit(cache=True, nogil=True)
+def _dpush(heap, heap_i, size, k1, k2, i):  # type: ignore[no-untyped-def]
     pos = size
     while pos > 0:
         par = (pos - 1) >> 1
-        if hk1[par] < k1 or (
-            hk1[par] == k1 and (hk2[par] < k2 or (hk2[par] == k2 and hid[par] < i))
-        ):
+        if _before(heap, heap_i, par, k1, k2, i):
             break
-        hk1[pos] = hk1[par]
-        hk2[pos] = hk2[par]
-        hid[pos] = hid[par]
+        _hput(heap, heap_i, pos, heap[par, _H_K1], heap[par, _H_K2], heap_i[par, _H_ID])
         pos = par
-    hk1[pos] = k1
-    hk2[pos] = k2
-    hid[pos] = i
+    _hput(heap, heap_i, pos, k1, k2, i)
     return size + 1
 
 
 @nb.njit(cache=True, nogil=True)
-def _dpop(hk1, hk2, hid, size):  # type: ignore[no-untyped-def]
-    k1 = hk1[0]
-    k2 = hk2[0]
-    i = hid[0]
+def _dpop(heap, heap_i, size):  # type: ignore[no-untyped-def]
+    k1 = heap[0, _H_K1]
+    k2 = heap[0, _H_K2]
+    i = heap_i[0, _H_ID]
     size -= 1
     if size > 0:
-        x1 = hk1[size]
-        x2 = hk2[size]
-        xi = hid[size]
+        x1 = heap[size, _H_K1]
+        x2 = heap[size, _H_K2]
+        xi = heap_i[size, _H_ID]
         pos = 0
         while True:
             c = 2 * pos + 1
             if c >= size:
                 break
             r = c + 1
-            if r < size and (
-                hk1[r] < hk1[c]
-                or (
-                    hk1[r] == hk1[c] and (hk2[r] < hk2[c] or (hk2[r] == hk2[c] and hid[r] < hid[c]))
-                )
+            if r < size and _before(
+                heap, heap_i, r, heap[c, _H_K1], heap[c, _H_K2], heap_i[c, _H_ID]
             ):
                 c = r
-            if hk1[c] < x1 or (hk1[c] == x1 and (hk2[c] < x2 or (hk2[c] == x2 and hid[c] < xi))):
-                hk1[pos] = hk1[c]
-                hk2[pos] = hk2[c]
-                hid[pos] = hid[c]
-                pos = c
-            else:
+            if not _before(heap, heap_i, c, x1, x2, xi):
                 break
-        hk1[pos] = x1
-        hk2[pos] = x2
-        hid[pos] = xi
+            _hput(heap, heap_i, pos, heap[c, _H_K1], heap[c, _H_K2], heap_i[c, _H_ID])
+            pos = c
+        _hput(heap, heap_i, pos, x1, x2, xi)
     return k1, k2, i, size
 
 
@@ -705,6 +717,31 @@ def _stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t)
     return x
 
 
+@nb.njit(cache=True, nogil=True)
+def _calm_from(ep_ptr, ep_start, ep_open):  # type: ignore[no-untyped-def]
+    # Per cell, the time from which it stays open for good (-inf: always open, inf: it
+    # ends closed). A node whose cell is calm from t on may stand still for ever.
+    n_cells = ep_ptr.shape[0] - 1
+    out = np.empty(n_cells, np.float64)
+    for c in range(n_cells):
+        k = ep_ptr[c + 1] - 1
+        if not ep_open[k]:
+            out[c] = _INF
+            continue
+        while k > ep_ptr[c] and ep_open[k - 1]:
+            k -= 1
+        out[c] = ep_start[k] if k > ep_ptr[c] else -_INF
+    return out
+
+
+@nb.njit(cache=True, nogil=True)
+def _stand_at(calm_from, shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t):  # type: ignore[no-untyped-def]
+    # `_stand_limit`, answered at once where the node's cell is calm for good.
+    if shelter or t >= calm_from[cell]:
+        return _INF
+    return _stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t)
+
+
 @nb.njit(_sig(_f8, "boolean", _ai8, _af8, _ab1, _af8, _i8, _i8, _f8), cache=True, nogil=True)
 def stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t):  # type: ignore[no-untyped-def]
     """How long a vehicle may stand still at a node from time ``t``.
@@ -745,8 +782,8 @@ def _grow_f(a, rows):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True)
-def _grow_i(a, rows):  # type: ignore[no-untyped-def]
-    b = np.empty((rows, a.shape[1]), np.int64)
+def _grow_i4(a, rows):  # type: ignore[no-untyped-def]
+    b = np.empty((rows, a.shape[1]), np.int32)
     b[: a.shape[0]] = a
     return b
 
@@ -766,6 +803,46 @@ def _grow_1i(a, size):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True)
+def _size_class(rows):  # type: ignore[no-untyped-def]
+    # Index of a pool block size (4, 8, 16, ... rows) in the free lists.
+    k = 0
+    while (4 << k) < rows:
+        k += 1
+    return k
+
+
+@nb.njit(cache=True, nogil=True)
+def _pool_tag(in_cell, refuelled):  # type: ignore[no-untyped-def]
+    # The weather cell a label arrived by (-1 at the origin) and whether it refuelled
+    # during this visit, in one non-negative integer.
+    return 2 * (in_cell + 1) + (1 if refuelled else 0)
+
+
+@nb.njit(cache=True, nogil=True)
+def _tags(bits, stage, in_cell):  # type: ignore[no-untyped-def]
+    # Column `LI_TAGS` of a label (read back by `_tag_bits`, `_tag_stage`, `_tag_in_cell`).
+    return bits | (stage << 8) | ((in_cell + 1) << 24)
+
+
+@nb.njit(cache=True, nogil=True)
+def _tag_bits(tags):  # type: ignore[no-untyped-def]
+    # Kind and flag bits of a label's `LI_TAGS` value.
+    return tags & TAG_BITS
+
+
+@nb.njit(cache=True, nogil=True)
+def _tag_stage(tags):  # type: ignore[no-untyped-def]
+    # Via stage (number of via points visited) of a label's `LI_TAGS` value.
+    return (tags >> 8) & 0xFFFF
+
+
+@nb.njit(cache=True, nogil=True)
+def _tag_in_cell(tags):  # type: ignore[no-untyped-def]
+    # Weather cell of the arc a label arrived by (-1 at the origin), from `LI_TAGS`.
+    return (tags >> 24) - 1
+
+
+@nb.njit(cache=True, nogil=True)
 def _pareto_pruned(lab_f, tset, nt, ta, ba, ra, tol):  # type: ignore[no-untyped-def]
     for j in range(nt):
         s = tset[j]
@@ -781,18 +858,24 @@ def _pareto_pruned(lab_f, tset, nt, ta, ba, ra, tol):  # type: ignore[no-untyped
 
 
 # Columns of the dominance pool: each (node, stage) owns a contiguous bucket of entries
-# (its live labels), so dominance checks scan contiguous memory.
+# (its live labels), so dominance checks scan contiguous memory. An entry is one 64-byte
+# row (a cache line); the label id and its tag (`_pool_tag`) are integers, read and written
+# through the int64 view ``pool_i``.
 _PF_T = 0
 _PF_FUEL = 1
 _PF_DRIVE = 2
 _PF_BURN = 3
 _PF_RISK = 4
 _PF_STAND = 5
-_N_PF = 6
-_PI_ID = 0
-_PI_REFUELLED = 1
-_PI_INCELL = 2
-_N_PI = 3
+_PF_ID = 6
+_PF_TAG = 7
+_N_PF = 8
+
+# Columns of the per-(node, stage) bucket table.
+_B_START = 0
+_B_LEN = 1
+_B_CAP = 2
+_N_B = 3
 
 
 # Columns of the per-expansion scratch table of successors.
@@ -812,7 +895,7 @@ _SI_INCELL = 4
 _N_SI = 5
 
 _SIG_SEARCH = _sig(
-    (_i8, _i8, _i8, _ai8, _af8_2, _ai8_2),
+    (_i8, _i8, _i8, _ai8, _af8_2, "int32[:, ::1]", _af8),
     _ai8,  # indptr
     _ai8,  # head
     _af8,  # arc_hours
@@ -934,9 +1017,12 @@ def label_search(  # type: ignore[no-untyped-def]
         deadline_h, t_last_h, tol]``. ``t_last_h``: no weather changes after it.
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
-        max_labels, n_levels, stop_when_full]``; ``stop_when_full`` allows refuelling stops
-        with a full tank (for the relaxed search with an unlimited tank, where a refuelling
-        stop may still matter as a stop).
+        max_labels, n_levels, stop_when_full, reserve_rows]``; ``stop_when_full`` allows
+        refuelling stops with a full tank (for the relaxed search with an unlimited tank,
+        where a refuelling stop may still matter as a stop); ``reserve_rows``: rows the label
+        tables start with. They are allocated untouched, so the operating system commits
+        only the rows written, and a search that stays within them never copies its tables
+        to grow them (a copy would briefly hold both).
 
     Returns
     -------
@@ -948,10 +1034,14 @@ def label_search(  # type: ignore[no-untyped-def]
         Rows used in the label tables.
     result : array of int64
         Target labels: the tie candidates of the optimum, or the Pareto set.
-    lab_f : array of float64, shape (>= n_labels, 7)
-        Float label table (columns `LF_*`).
-    lab_i : array of int64, shape (>= n_labels, 6)
-        Integer label table (columns `LI_*`).
+    lab : array of float64, shape (>= n_labels, 8)
+        Label table: columns `LF_*` are floats, columns `LI_NODE` and `LI_TAGS` integers
+        (read them through ``lab.view(np.int64)``; the kind of a label is
+        ``tags & KIND_MASK``).
+    link : array of int32, shape (>= n_labels, 2)
+        Predecessor label and arc driven per label (columns `LK_*`).
+    dep : array of float64, shape (>= n_labels,)
+        Departure time of the arc that created each drive label, hours.
 
     Notes
     -----
@@ -985,9 +1075,12 @@ def label_search(  # type: ignore[no-untyped-def]
     max_labels = ipar[6]
     n_levels = ipar[7]
     stop_when_full = ipar[8] != 0
+    reserve_rows = ipar[9]
     cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
     cmp_risk = objective in (OBJ_RISK, OBJ_PARETO)
     fuel_only = not duty_on and not cmp_risk  # departures differ only in time and fuel
+    # an unlimited tank (the relaxed search): fuel never tells two departures apart
+    fuel_free = start_fuel == _INF and not cmp_burn
     rest_resets = duty_on and refuel_h >= rest_h - tol
 
     max_ep = 1
@@ -1001,19 +1094,19 @@ def label_search(  # type: ignore[no-untyped-def]
     sc_f = np.empty((2 + max_deg * max_ep, _N_SF), np.float64)
     sc_i = np.empty((2 + max_deg * max_ep, _N_SI), np.int64)
 
-    cap_l = 4096
-    lab_f = np.empty((cap_l, _N_LF), np.float64)
-    lab_i = np.empty((cap_l, _N_LI), np.int64)
-    hk1 = np.empty(cap_l, np.float64)
-    hk2 = np.empty(cap_l, np.float64)
-    hid = np.empty(cap_l, np.int64)
+    cap_l = max(4096, reserve_rows)
+    lab_f = np.empty((cap_l, _N_LAB), np.float64)
+    lab_i = lab_f.view(np.int64)
+    link = np.empty((cap_l, _N_LK), np.int32)
+    dep = np.empty(cap_l, np.float64)
+    heap = np.empty((cap_l, _N_H), np.float64)
+    heap_i = heap.view(np.int64)
     hsize = 0
-    b_start = np.zeros(n * nst, np.int64)
-    b_len = np.zeros(n * nst, np.int64)
-    b_cap = np.zeros(n * nst, np.int64)
+    bucket = np.zeros((n * nst, _N_B), np.int64)
     pool_f = np.empty((cap_l, _N_PF), np.float64)
-    pool_i = np.empty((cap_l, _N_PI), np.int64)
+    pool_i = pool_f.view(np.int64)
     pool_used = 0
+    free_block = np.full(64, -1, np.int64)  # per size class: a freed block (a linked list)
     res = np.empty(16, np.int64)
     n_res = 0
     found = False
@@ -1025,8 +1118,17 @@ def label_search(  # type: ignore[no-untyped-def]
     stg0 = 0
     while stg0 < n_via and via[stg0] == origin:
         stg0 += 1
-    s0 = _stand_limit(
-        node_shelter[origin], ep_ptr, ep_start, ep_open, ep_stand, node_cell[origin], -1, depart
+    calm_from = _calm_from(ep_ptr, ep_start, ep_open)
+    s0 = _stand_at(
+        calm_from,
+        node_shelter[origin],
+        ep_ptr,
+        ep_start,
+        ep_open,
+        ep_stand,
+        node_cell[origin],
+        -1,
+        depart,
     )
     lab_f[0, LF_T] = depart
     lab_f[0, LF_FUEL] = start_fuel
@@ -1034,19 +1136,17 @@ def label_search(  # type: ignore[no-untyped-def]
     lab_f[0, LF_BURN] = 0.0
     lab_f[0, LF_RISK] = 0.0
     lab_f[0, LF_STAND] = s0
-    lab_f[0, LF_DEP] = depart
     lab_i[0, LI_NODE] = origin
-    lab_i[0, LI_STAGE] = stg0
-    lab_i[0, LI_PRED] = -1
-    lab_i[0, LI_ARC] = -1
-    lab_i[0, LI_BITS] = KIND_ORIGIN
-    lab_i[0, LI_INCELL] = -1
+    lab_i[0, LI_TAGS] = _tags(KIND_ORIGIN, stg0, -1)
+    link[0, LK_PRED] = -1
+    link[0, LK_ARC] = -1
+    dep[0] = depart
     n_lab = 1
     if not (origin == target and stg0 == n_via):
         bi = origin * nst + stg0
-        b_start[bi] = 0
-        b_cap[bi] = 4
-        b_len[bi] = 1
+        bucket[bi, _B_START] = 0
+        bucket[bi, _B_CAP] = 4
+        bucket[bi, _B_LEN] = 1
         pool_used = 4
         pool_f[0, _PF_T] = depart
         pool_f[0, _PF_FUEL] = start_fuel
@@ -1054,21 +1154,21 @@ def label_search(  # type: ignore[no-untyped-def]
         pool_f[0, _PF_BURN] = 0.0
         pool_f[0, _PF_RISK] = 0.0
         pool_f[0, _PF_STAND] = s0
-        pool_i[0, _PI_ID] = 0
-        pool_i[0, _PI_REFUELLED] = 0
-        pool_i[0, _PI_INCELL] = -1
+        pool_i[0, _PF_ID] = 0
+        pool_i[0, _PF_TAG] = _pool_tag(-1, False)
     if depart + h_time[stg0, origin] <= deadline + tol:
-        hsize = _dpush(hk1, hk2, hid, hsize, 0.0, 0.0, 0)
+        hsize = _dpush(heap, heap_i, hsize, 0.0, 0.0, 0)
 
     while hsize > 0:
-        k1, _k2, lab, hsize = _dpop(hk1, hk2, hid, hsize)
-        bits = lab_i[lab, LI_BITS]
+        k1, _k2, lab, hsize = _dpop(heap, heap_i, hsize)
+        tags = lab_i[lab, LI_TAGS]
+        bits = _tag_bits(tags)
         if (bits & BIT_DEAD) != 0:
             continue
         if found and objective != OBJ_PARETO and k1 > best + tol:
             break
         v = lab_i[lab, LI_NODE]
-        stg = lab_i[lab, LI_STAGE]
+        stg = _tag_stage(tags)
         t = lab_f[lab, LF_T]
         fuel = lab_f[lab, LF_FUEL]
         drive = lab_f[lab, LF_DRIVE]
@@ -1076,7 +1176,7 @@ def label_search(  # type: ignore[no-untyped-def]
         risk = lab_f[lab, LF_RISK]
         stand = lab_f[lab, LF_STAND]
         kind = bits & KIND_MASK
-        in_cell = lab_i[lab, LI_INCELL]
+        in_cell = _tag_in_cell(tags)
         settled += 1
 
         if v == target and stg == n_via:
@@ -1115,12 +1215,11 @@ def label_search(  # type: ignore[no-untyped-def]
             status = STATUS_LABEL_LIMIT
             break
         if need > lab_f.shape[0]:
-            new_cap = max(2 * lab_f.shape[0], need)
+            new_cap = max(lab_f.shape[0] + (lab_f.shape[0] >> 1), need)  # 1.5x: less slack
             lab_f = _grow_f(lab_f, new_cap)
-            lab_i = _grow_i(lab_i, new_cap)
-            hk1 = _grow_1f(hk1, new_cap)
-            hk2 = _grow_1f(hk2, new_cap)
-            hid = _grow_1i(hid, new_cap)
+            lab_i = lab_f.view(np.int64)
+            link = _grow_i4(link, new_cap)
+            dep = _grow_1f(dep, new_cap)
 
         shelter = node_shelter[v]
         # ---- 1. collect the successors: refuel, rest, and each arc driven now or at a
@@ -1139,8 +1238,8 @@ def label_search(  # type: ignore[no-untyped-def]
             sc_f[ns, _SF_DRIVE] = 0.0 if (shelter and rest_resets) else drive
             sc_f[ns, _SF_BURN] = burn
             sc_f[ns, _SF_RISK] = risk
-            sc_f[ns, _SF_STAND] = _stand_limit(
-                shelter, ep_ptr, ep_start, ep_open, ep_stand, node_cell[v], in_cell, t2
+            sc_f[ns, _SF_STAND] = _stand_at(
+                calm_from, shelter, ep_ptr, ep_start, ep_open, ep_stand, node_cell[v], in_cell, t2
             )
             sc_f[ns, _SF_DEP] = t2
             sc_i[ns, _SI_NODE] = v
@@ -1164,6 +1263,8 @@ def label_search(  # type: ignore[no-untyped-def]
             sc_i[ns, _SI_BITS] = KIND_REST | (bits & BIT_REFUELLED)
             sc_i[ns, _SI_INCELL] = in_cell
             ns += 1
+        hint_cell = -1  # the epoch in force at t, for the last cell looked up
+        hint_epoch = 0
         for e in range(indptr[v], indptr[v + 1]):
             if not arc_ok[e]:
                 continue
@@ -1175,7 +1276,10 @@ def label_search(  # type: ignore[no-untyped-def]
             ht = h_time[stg2, w]
             litres0 = arc_litres[e]
             lb_w = lb_depot_l[w]
-            kk = _epoch_of(ep_ptr, ep_start, c, t)
+            if c != hint_cell:
+                hint_cell = c
+                hint_epoch = _epoch_of(ep_ptr, ep_start, c, t)
+            kk = hint_epoch
             kend = ep_ptr[c + 1]
             tau = t
             # The last departure kept on this arc: a later one that it dominates at w is
@@ -1194,7 +1298,7 @@ def label_search(  # type: ignore[no-untyped-def]
                 drv = 0.0
                 if has_ref and fuel_only and (ref_s2 == _INF or ref_t2 >= t_last):
                     # only a lower fuel factor can make a later departure worth it
-                    if ep_fuel_min[kk] >= ref_ff:
+                    if fuel_free or ep_fuel_min[kk] >= ref_ff:
                         break
                     if ep_fuel[kk] < ref_ff:
                         st, t2, drv = _traverse(
@@ -1245,7 +1349,8 @@ def label_search(  # type: ignore[no-untyped-def]
                     ):
                         ok = False
                     if ok:
-                        s2 = _stand_limit(
+                        s2 = _stand_at(
+                            calm_from,
                             node_shelter[w],
                             ep_ptr,
                             ep_start,
@@ -1341,9 +1446,10 @@ def label_search(  # type: ignore[no-untyped-def]
                 # the new label's halting rights are contained in any other label's
                 open_cap = shelter_w or inb < 0 or inb == cell_w
                 refill = min(capacity, f2 + stock) if depot else f2
-                start = b_start[bi]
+                start = bucket[bi, _B_START]
                 j = start
-                end = start + b_len[bi]
+                end = start + bucket[bi, _B_LEN]
+                tag_new = _pool_tag(inb, refuelled)
                 dominated = False
                 while j < end:
                     tx = pool_f[j, _PF_T]
@@ -1356,9 +1462,10 @@ def label_search(  # type: ignore[no-untyped-def]
                         dom = pool_f[j, _PF_BURN] <= b2 + tol
                     if dom and cmp_risk:
                         dom = pool_f[j, _PF_RISK] <= r2 + tol
+                    tag_x = pool_i[j, _PF_TAG]
                     if dom and not open_cap:
-                        dom = pool_i[j, _PI_INCELL] == inb
-                    if dom and pool_i[j, _PI_REFUELLED] != 0 and not refuelled:
+                        dom = (tag_x >> 1) == (tag_new >> 1)  # same cell arrived by
+                    if dom and (tag_x & 1) != 0 and not refuelled:
                         dom = fx >= refill - tol  # the new one may still refuel here
                     if dom and not (tx == t2 or tx >= t_last):
                         dom = t2 <= pool_f[j, _PF_STAND]
@@ -1371,10 +1478,6 @@ def label_search(  # type: ignore[no-untyped-def]
                                 x = pool_f[j, col]
                                 pool_f[j, col] = pool_f[start, col]
                                 pool_f[start, col] = x
-                            for col in range(_N_PI):
-                                y = pool_i[j, col]
-                                pool_i[j, col] = pool_i[start, col]
-                                pool_i[start, col] = y
                         break
                     # does the new label dominate x?
                     kill = t2 <= tx and f2 >= fx - tol
@@ -1385,40 +1488,49 @@ def label_search(  # type: ignore[no-untyped-def]
                     if kill and cmp_risk:
                         kill = r2 <= pool_f[j, _PF_RISK] + tol
                     if kill:
-                        inx = pool_i[j, _PI_INCELL]
+                        inx = (tag_x >> 1) - 1
                         kill = shelter_w or inx < 0 or inx in (cell_w, inb)
-                    if kill and refuelled and pool_i[j, _PI_REFUELLED] == 0:
+                    if kill and refuelled and (tag_x & 1) == 0:
                         kill = f2 >= (min(capacity, fx + stock) if depot else fx) - tol
                     if kill and not (t2 == tx or t2 >= t_last):
                         kill = tx <= s2
                     if kill:
-                        lab_i[pool_i[j, _PI_ID], LI_BITS] |= BIT_DEAD
+                        lab_i[pool_i[j, _PF_ID], LI_TAGS] |= BIT_DEAD
                         end -= 1
                         for col in range(_N_PF):
                             pool_f[j, col] = pool_f[end, col]
-                        for col in range(_N_PI):
-                            pool_i[j, col] = pool_i[end, col]
                         continue
                     j += 1
                 if dominated:
-                    b_len[bi] = end - start
+                    bucket[bi, _B_LEN] = end - start
                     continue
                 n_live = end - start
-                if n_live == b_cap[bi]:
-                    # move the bucket to the end of the pool with twice the room
-                    new_cap = max(4, 2 * b_cap[bi])
-                    if pool_used + new_cap > pool_f.shape[0]:
-                        pool_f = _grow_f(pool_f, max(2 * pool_f.shape[0], pool_used + new_cap))
-                        pool_i = _grow_i(pool_i, pool_f.shape[0])
-                    new_start = pool_used
-                    pool_used += new_cap
+                if n_live == bucket[bi, _B_CAP]:
+                    # move the bucket to a block with twice the room: a freed block of
+                    # that size if there is one, else the end of the pool
+                    old_cap = bucket[bi, _B_CAP]
+                    new_cap = max(4, 2 * old_cap)
+                    size_class = _size_class(new_cap)
+                    new_start = free_block[size_class]
+                    if new_start >= 0:
+                        free_block[size_class] = pool_i[new_start, 0]
+                    else:
+                        if pool_used + new_cap > pool_f.shape[0]:
+                            grown = pool_f.shape[0] + (pool_f.shape[0] >> 1)
+                            pool_f = _grow_f(pool_f, max(grown, pool_used + new_cap))
+                            pool_i = pool_f.view(np.int64)
+                        new_start = pool_used
+                        pool_used += new_cap
                     for k in range(n_live):
                         for col in range(_N_PF):
                             pool_f[new_start + k, col] = pool_f[start + k, col]
-                        for col in range(_N_PI):
-                            pool_i[new_start + k, col] = pool_i[start + k, col]
-                    b_start[bi] = new_start
-                    b_cap[bi] = new_cap
+                    if old_cap > 0:
+                        # the old block heads the free list of its size
+                        old_class = _size_class(old_cap)
+                        pool_i[start, 0] = free_block[old_class]
+                        free_block[old_class] = start
+                    bucket[bi, _B_START] = new_start
+                    bucket[bi, _B_CAP] = new_cap
                     start = new_start
                 j = start + n_live
                 pool_f[j, _PF_T] = t2
@@ -1427,10 +1539,9 @@ def label_search(  # type: ignore[no-untyped-def]
                 pool_f[j, _PF_BURN] = b2
                 pool_f[j, _PF_RISK] = r2
                 pool_f[j, _PF_STAND] = s2
-                pool_i[j, _PI_ID] = n_lab
-                pool_i[j, _PI_REFUELLED] = 1 if refuelled else 0
-                pool_i[j, _PI_INCELL] = inb
-                b_len[bi] = n_live + 1
+                pool_i[j, _PF_ID] = n_lab
+                pool_i[j, _PF_TAG] = tag_new
+                bucket[bi, _B_LEN] = n_live + 1
             nl = n_lab
             n_lab += 1
             lab_f[nl, LF_T] = t2
@@ -1439,14 +1550,15 @@ def label_search(  # type: ignore[no-untyped-def]
             lab_f[nl, LF_BURN] = b2
             lab_f[nl, LF_RISK] = r2
             lab_f[nl, LF_STAND] = s2
-            lab_f[nl, LF_DEP] = sc_f[si, _SF_DEP]
             lab_i[nl, LI_NODE] = w
-            lab_i[nl, LI_STAGE] = stg2
-            lab_i[nl, LI_PRED] = lab
-            lab_i[nl, LI_ARC] = sc_i[si, _SI_ARC]
-            lab_i[nl, LI_BITS] = nbits
-            lab_i[nl, LI_INCELL] = inb
-            hsize = _dpush(hk1, hk2, hid, hsize, q1, q2, nl)
+            lab_i[nl, LI_TAGS] = _tags(nbits, stg2, inb)
+            link[nl, LK_PRED] = lab
+            link[nl, LK_ARC] = sc_i[si, _SI_ARC]
+            dep[nl] = sc_f[si, _SF_DEP]
+            if hsize == heap.shape[0]:
+                heap = _grow_f(heap, hsize + (hsize >> 1))
+                heap_i = heap.view(np.int64)
+            hsize = _dpush(heap, heap_i, hsize, q1, q2, nl)
 
     if status != STATUS_LABEL_LIMIT:
         status = STATUS_FOUND if found else STATUS_INFEASIBLE
@@ -1456,4 +1568,4 @@ def label_search(  # type: ignore[no-untyped-def]
         if res[j] >= 0:
             out[k] = res[j]
             k += 1
-    return status, settled, n_lab, out[:k].copy(), lab_f, lab_i
+    return status, settled, n_lab, out[:k].copy(), lab_f, link, dep

@@ -15,10 +15,13 @@ node and arc indices (`RawPlan`, `Step`); mapping them to place names is the cal
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import os
 import weakref
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -57,6 +60,18 @@ risk or drives faster (``"cheaper"``). Empty for other steps."""
 
 TOL = 1e-9
 """Tolerance used in every comparison of litres, hours and risk inside the solver."""
+
+_MAX_LABELS = 2**31 - 1
+"""Labels are numbered in int32 (the trace-back table): the search never creates more."""
+
+_IPAR_RESERVE = 9
+"""Index of ``reserve_rows`` in the kernel's integer parameters."""
+
+_LABEL_ROW_BYTES = 168
+"""Bytes per reserved label row: label, link, departure, queue and pool rows."""
+
+_PARALLEL_MIN_ARCS = 200_000
+"""From this many arcs on, the fuel bounds are computed on a second thread."""
 
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
@@ -381,7 +396,9 @@ class _Search:
     n_labels: int
     result: NDArray[np.int64]
     lab_f: NDArray[np.float64]
-    lab_i: NDArray[np.int64]
+    lab_i: NDArray[np.int64]  # the integer columns of ``lab_f``, viewed as int64
+    link: NDArray[np.int32]
+    dep: NDArray[np.float64]
     query: _Query
     weather: WeatherTable | None
     epochs: _Epochs
@@ -395,6 +412,19 @@ def _f8(a: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def _i8(a: NDArray[np.int64]) -> NDArray[np.int64]:
     return np.require(a, dtype=np.int64, requirements=["C", "W"])
+
+
+@functools.cache
+def _reserve_rows() -> int:
+    """Label rows a search reserves up front: a quarter of the physical memory's worth.
+
+    Reserved rows cost address space, not memory, until the search writes them.
+    """
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 0
+    return max(0, int(physical) // (4 * _LABEL_ROW_BYTES))
 
 
 def _b1(a: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -566,7 +596,8 @@ def _search(
         tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
         arc_ok &= ~banned_nodes[head] & ~banned_nodes[tail]
     maxsp, minff, minrf = _per_cell_bounds(ep, q.depart_h)
-    arc_ok &= maxsp[arc_cell] > 0.0
+    if not np.all(maxsp > 0.0):
+        arc_ok &= (maxsp > 0.0)[arc_cell]
     arc_ok = np.ascontiguousarray(arc_ok)
 
     objective = _OBJECTIVES[q.objective]
@@ -576,11 +607,16 @@ def _search(
     t_last = float(last_start.max())
     static = t_last <= q.depart_h
 
+    # in place: on a large lattice every temporary of this size is ~60 MB
+    banned = ~arc_ok
+    w_time = maxsp[arc_cell]
+    w_litres = minff[arc_cell]
     with np.errstate(divide="ignore", invalid="ignore"):
-        w_time = np.where(arc_ok, arc_hours / maxsp[arc_cell], np.inf)
-        w_litres = np.where(arc_ok, arc_litres * minff[arc_cell], np.inf)
-    w_time = _f8(w_time)
-    w_litres = _f8(w_litres)
+        np.divide(arc_hours, w_time, out=w_time)
+        np.multiply(arc_litres, w_litres, out=w_litres)
+    w_time[banned] = np.inf
+    w_litres[banned] = np.inf
+    del banned
     rptr, rtail, rarc = _reversed(graph)
 
     points = [*q.via, q.target]
@@ -606,66 +642,96 @@ def _search(
         return d1s, d2s
 
     no_w = np.empty(0)
-    h_time, fast_l = stage_bounds(
-        w_time, w_litres if static and objective == kern.OBJ_TIME else no_w
-    )
-    stg0 = 0
-    while stg0 < len(q.via) and q.via[stg0] == q.origin:
-        stg0 += 1
-    dummy = np.zeros((1, 1))
     finite_tank = math.isfinite(q.capacity_l)
     use_clamp = static and objective == kern.OBJ_TIME
-    # The fastest route is within range and duty: more fuel cannot help, nor can depots.
-    trivially_in_range = (
-        use_clamp
-        and q.start_fuel_l - q.reserve_l >= fast_l[stg0, q.origin] - TOL
-        and (not duty_on or h_time[stg0, q.origin] <= q.max_drive_h + TOL)
-    )
-    use_hf = objective in (kern.OBJ_FUEL, kern.OBJ_PARETO) or (
-        finite_tank and q.refuel_h > 0.0 and not trivially_in_range
-    )
-    use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
-    h_fuel = stage_bounds(w_litres, no_w)[0] if use_hf else dummy
-    h_risk = dummy
-    if use_hr:
-        with np.errstate(invalid="ignore"):
-            w_risk = np.where(arc_ok, w_time * arc_risk * minrf[arc_cell], np.inf)
-        h_risk = stage_bounds(_f8(np.where(np.isnan(w_risk), np.inf, w_risk)), no_w)[0]
-    refuel_bound = (
-        objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
-        and use_hf
-        and finite_tank
-        and q.refuel_h > 0.0
-        and q.capacity_l > q.reserve_l
-    )
-    h_stops = dummy
-    if finite_tank and not trivially_in_range:
-        depots = np.flatnonzero(depot & (stock > 0.0))
-        if banned_nodes is not None:
-            depots = depots[~banned_nodes[depots]]
-        sinks = np.unique(np.append(depots, q.target)).astype(np.int64)
-        usable = q.capacity_l - q.reserve_l
-        lb_depot, _, _ = kern.reverse_dijkstra(
-            rptr, rtail, w_litres[rarc], no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
-        )
-        if refuel_bound and not q.via and depots.size and usable > 0:
-            # W_k: hours to the target through at least k refuelling stops, for k up to the
-            # stops the origin needs at least
-            need = max(0.0, h_fuel[0, q.origin] - (q.start_fuel_l - q.reserve_l))
-            levels = [h_time[0]]
-            rw_time = w_time[rarc]
-            n_more = min(8, math.ceil(need / usable)) if math.isfinite(need) else 0
-            for _k in range(n_more):
-                seed = levels[-1][depots] + q.refuel_h
-                d1, _, _ = kern.reverse_dijkstra(
-                    rptr, rtail, rw_time, no_w, depots.astype(np.int64), seed, np.inf, q.origin
-                )
-                levels.append(np.maximum(d1, levels[-1]))
-            if len(levels) > 1:
-                h_stops = np.ascontiguousarray(np.stack(levels))
-    else:
-        lb_depot = np.zeros(n)
+    usable = q.capacity_l - q.reserve_l
+    depots = np.flatnonzero(depot & (stock > 0.0))
+    if banned_nodes is not None:
+        depots = depots[~banned_nodes[depots]]
 
+    def depot_bound(litres: NDArray[np.float64]) -> NDArray[np.float64]:
+        # litres to the nearest depot or the target, within one tank
+        sinks = np.unique(np.append(depots, q.target)).astype(np.int64)
+        d: NDArray[np.float64] = kern.reverse_dijkstra(
+            rptr, rtail, litres[rarc], no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
+        )[0]
+        return d
+
+    # The fuel bounds do not depend on the time bound: on a large graph they run on a
+    # second thread while this one computes the time bound (the kernels release the GIL).
+    # They are started before the time bound says whether they are needed; they nearly
+    # always are when the tank is finite and a stop costs time.
+    early_fuel = objective in (kern.OBJ_FUEL, kern.OBJ_PARETO) or (finite_tank and q.refuel_h > 0.0)
+    pool = (
+        ThreadPoolExecutor(max_workers=1)
+        if early_fuel and graph.n_arcs >= _PARALLEL_MIN_ARCS
+        else None
+    )
+    fut_fuel: Future[tuple[NDArray[np.float64], NDArray[np.float64]]] | None = None
+    fut_depot: Future[NDArray[np.float64]] | None = None
+    try:
+        if pool is not None:
+            fut_fuel = pool.submit(stage_bounds, w_litres, no_w)
+            if finite_tank:
+                fut_depot = pool.submit(depot_bound, w_litres)
+        h_time, fast_l = stage_bounds(
+            w_time, w_litres if static and objective == kern.OBJ_TIME else no_w
+        )
+        stg0 = 0
+        while stg0 < len(q.via) and q.via[stg0] == q.origin:
+            stg0 += 1
+        dummy = np.zeros((1, 1))
+        # The fastest route is within range and duty: more fuel cannot help, nor can depots.
+        trivially_in_range = (
+            use_clamp
+            and q.start_fuel_l - q.reserve_l >= fast_l[stg0, q.origin] - TOL
+            and (not duty_on or h_time[stg0, q.origin] <= q.max_drive_h + TOL)
+        )
+        use_hf = objective in (kern.OBJ_FUEL, kern.OBJ_PARETO) or (
+            finite_tank and q.refuel_h > 0.0 and not trivially_in_range
+        )
+        use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
+        h_fuel = dummy
+        if use_hf:
+            h_fuel = (fut_fuel.result() if fut_fuel else stage_bounds(w_litres, no_w))[0]
+        h_risk = dummy
+        if use_hr:
+            with np.errstate(invalid="ignore"):
+                w_risk = np.where(arc_ok, w_time * arc_risk * minrf[arc_cell], np.inf)
+            h_risk = stage_bounds(_f8(np.where(np.isnan(w_risk), np.inf, w_risk)), no_w)[0]
+        refuel_bound = (
+            objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
+            and use_hf
+            and finite_tank
+            and q.refuel_h > 0.0
+            and q.capacity_l > q.reserve_l
+        )
+        h_stops = dummy
+        if finite_tank and not trivially_in_range:
+            lb_depot = fut_depot.result() if fut_depot else depot_bound(w_litres)
+            if refuel_bound and not q.via and depots.size and usable > 0:
+                # W_k: hours to the target through at least k refuelling stops, for k up to
+                # the stops the origin needs at least
+                need = max(0.0, h_fuel[0, q.origin] - (q.start_fuel_l - q.reserve_l))
+                levels = [h_time[0]]
+                rw_time = w_time[rarc]
+                n_more = min(8, math.ceil(need / usable)) if math.isfinite(need) else 0
+                for _k in range(n_more):
+                    seed = levels[-1][depots] + q.refuel_h
+                    d1, _, _ = kern.reverse_dijkstra(
+                        rptr, rtail, rw_time, no_w, depots.astype(np.int64), seed, np.inf, q.origin
+                    )
+                    levels.append(np.maximum(d1, levels[-1]))
+                if len(levels) > 1:
+                    h_stops = np.ascontiguousarray(np.stack(levels))
+        else:
+            lb_depot = np.zeros(n)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    # the weighted arcs only fed the bounds: free them before the labels take memory
+    del w_time, w_litres
     fpar = np.array(
         [
             q.depart_h,
@@ -692,10 +758,11 @@ def _search(
             q.max_labels,
             h_stops.shape[0] if h_stops is not dummy else 0,
             int(q.stop_when_full),
+            min(q.max_labels, _reserve_rows()),
         ],
         np.int64,
     )
-    status, settled, n_labels, result, lab_f, lab_i = kern.label_search(
+    args = (
         indptr,
         head,
         arc_hours,
@@ -727,13 +794,21 @@ def _search(
         fpar,
         ipar,
     )
+    try:
+        status, settled, n_labels, result, lab_f, link, dep = kern.label_search(*args)
+    except MemoryError:
+        # the system refused the up-front reservation (strict overcommit): grow instead
+        ipar[_IPAR_RESERVE] = 0
+        status, settled, n_labels, result, lab_f, link, dep = kern.label_search(*args)
     return _Search(
         status=int(status),
         settled=int(settled),
         n_labels=int(n_labels),
         result=result,
         lab_f=lab_f,
-        lab_i=lab_i,
+        lab_i=lab_f.view(np.int64),
+        link=link,
+        dep=dep,
         query=q,
         weather=weather,
         epochs=ep,
@@ -751,7 +826,7 @@ def _chain(s: _Search, lab: int) -> list[int]:
     out = []
     while lab >= 0:
         out.append(lab)
-        lab = int(s.lab_i[lab, kern.LI_PRED])
+        lab = int(s.link[lab, kern.LK_PRED])
     out.reverse()
     return out
 
@@ -794,13 +869,13 @@ def _plan(graph: CompiledGraph, s: _Search, lab: int) -> RawPlan:
     refuelled = 0.0
     driving = 0.0
     for prev, cur in itertools.pairwise(chain):
-        kind = int(li[cur, kern.LI_BITS]) & kern.KIND_MASK
+        kind = int(li[cur, kern.LI_TAGS]) & kern.KIND_MASK
         v = int(li[prev, kern.LI_NODE])
         t0 = float(lf[prev, kern.LF_T])
         t1 = float(lf[cur, kern.LF_T])
         if kind == kern.KIND_DRIVE:
-            arc = int(li[cur, kern.LI_ARC])
-            dep = float(lf[cur, kern.LF_DEP])
+            arc = int(s.link[cur, kern.LK_ARC])
+            dep = float(s.dep[cur])
             if dep > t0:
                 cause = _wait_cause(graph, s, prev, arc, dep)
                 steps.append(Step("wait", v, -1, t0, dep, fuel, fuel, 0.0, cause))
@@ -894,7 +969,7 @@ def _range_reason(graph: CompiledGraph, q: _Query, s: _Search, lab: int) -> str:
     km = 0.0
     chain = _chain(s, lab)
     for prev, cur in itertools.pairwise(chain):
-        arc = int(s.lab_i[cur, kern.LI_ARC])
+        arc = int(s.link[cur, kern.LK_ARC])
         if arc < 0:
             continue
         w = int(graph.head[arc])
@@ -1202,7 +1277,8 @@ def solve(
     banned_nodes : bool array of shape (n_nodes,), optional
         Nodes that may not be visited.
     max_labels : int
-        Safety limit on the labels the search may create (memory: about 130 bytes each).
+        Safety limit on the labels the search may create (memory: about 110 bytes each;
+        at most 2**31 - 1).
 
     Returns
     -------
@@ -1306,7 +1382,7 @@ def solve(
         rest_h=rest,
         deadline_h=float(deadline_h),
         objective=objective,
-        max_labels=int(max_labels),
+        max_labels=min(int(max_labels), _MAX_LABELS),
     )
     if b_nodes is not None:
         for name, node in (("origin", o), ("target", t), *(("via", v) for v in vias)):
