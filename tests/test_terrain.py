@@ -470,3 +470,46 @@ def test_benchmark_quick_instance_agrees_with_scipy_and_cspy(bench_run: ModuleTy
     cost, _ = theirs()
     assert result.feasible
     assert result.plans[0].arrive_h == pytest.approx(cost, rel=1e-7)
+
+
+def test_label_tables_grow_from_no_reservation_to_the_same_plan(
+    bench_run: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arcticroute import solver
+
+    instances = importlib.import_module("instances")
+    lat = instances.build_lattice(bench_run.QUICK_SIZES[0])
+    call, _ = bench_run.solve_family(lat, "weather")
+    reserved = call()
+    # more labels than the 4096 rows the tables start with when nothing is reserved
+    assert reserved.labels_settled > 4096
+    monkeypatch.setattr(solver, "_reserve_rows", lambda: 0)
+    grown = call()
+    assert grown.labels_settled == reserved.labels_settled
+    assert grown.plans == reserved.plans
+
+
+def test_a_refused_reservation_falls_back_to_growing(
+    bench_run: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arcticroute import _kernels
+
+    instances = importlib.import_module("instances")
+    lat = instances.build_lattice(bench_run.QUICK_SIZES[0])
+    call, _ = bench_run.solve_family(lat, "weather")
+    expected = call()
+    real = _kernels.label_search
+    reserved_rows: list[int] = []
+
+    def strict_overcommit(*args: object) -> object:
+        ipar = args[-1]
+        reserved_rows.append(int(ipar[-1]))  # type: ignore[index]
+        if reserved_rows[-1] > 0:
+            raise MemoryError("Allocation failed (probably too large).")
+        return real(*args)
+
+    monkeypatch.setattr(_kernels, "label_search", strict_overcommit)
+    result = call()
+    assert reserved_rows[0] > 0
+    assert 0 in reserved_rows
+    assert result.plans == expected.plans

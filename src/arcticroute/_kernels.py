@@ -871,11 +871,19 @@ _PF_ID = 6
 _PF_TAG = 7
 _N_PF = 8
 
-# Columns of the per-(node, stage) bucket table.
-_B_START = 0
-_B_LEN = 1
-_B_CAP = 2
-_N_B = 3
+# Columns of the node table: one 64-byte row per (node, via stage) holding what an offer
+# at that node reads (bounds, flags, its dominance bucket), so an offer costs one cache
+# line instead of one per array. Columns 5-7 are integers (through the int64 view).
+_NT_H_TIME = 0
+_NT_H_FUEL = 1
+_NT_H_AUX = 2  # the fuel cap (``use_clamp``) or the risk bound (``use_h_risk``)
+_NT_LB_DEPOT = 3
+_NT_STOCK = 4
+_NT_NODE = 5  # shelter | depot << 1 | weather cell << 2
+_NT_B_START = 6  # first pool row of the bucket
+_NT_B_SIZE = 7  # live entries | capacity << 32
+_N_NT = 8
+_B_LEN_MASK = 0xFFFFFFFF
 
 
 # Columns of the per-expansion scratch table of successors.
@@ -1102,7 +1110,27 @@ def label_search(  # type: ignore[no-untyped-def]
     heap = np.empty((cap_l, _N_H), np.float64)
     heap_i = heap.view(np.int64)
     hsize = 0
-    bucket = np.zeros((n * nst, _N_B), np.int64)
+    if use_clamp and use_hr:
+        raise ValueError("the fuel cap and the risk bound share a column: use one")
+    node_tab = np.empty((n * nst, _N_NT), np.float64)
+    node_ti = node_tab.view(np.int64)
+    for u in range(n):
+        flags = (1 if node_shelter[u] else 0) | (2 if node_depot[u] else 0) | (node_cell[u] << 2)
+        for sg in range(nst):
+            r = u * nst + sg
+            node_tab[r, _NT_H_TIME] = h_time[sg, u]
+            node_tab[r, _NT_H_FUEL] = h_fuel[sg, u] if use_hf else 0.0
+            if use_clamp:
+                node_tab[r, _NT_H_AUX] = clamp_l[sg, u]
+            elif use_hr:
+                node_tab[r, _NT_H_AUX] = h_risk[sg, u]
+            else:
+                node_tab[r, _NT_H_AUX] = 0.0
+            node_tab[r, _NT_LB_DEPOT] = lb_depot_l[u]
+            node_tab[r, _NT_STOCK] = node_stock[u]
+            node_ti[r, _NT_NODE] = flags
+            node_ti[r, _NT_B_START] = 0
+            node_ti[r, _NT_B_SIZE] = 0
     pool_f = np.empty((cap_l, _N_PF), np.float64)
     pool_i = pool_f.view(np.int64)
     pool_used = 0
@@ -1144,9 +1172,8 @@ def label_search(  # type: ignore[no-untyped-def]
     n_lab = 1
     if not (origin == target and stg0 == n_via):
         bi = origin * nst + stg0
-        bucket[bi, _B_START] = 0
-        bucket[bi, _B_CAP] = 4
-        bucket[bi, _B_LEN] = 1
+        node_ti[bi, _NT_B_START] = 0
+        node_ti[bi, _NT_B_SIZE] = 1 | (4 << 32)
         pool_used = 4
         pool_f[0, _PF_T] = depart
         pool_f[0, _PF_FUEL] = start_fuel
@@ -1156,7 +1183,7 @@ def label_search(  # type: ignore[no-untyped-def]
         pool_f[0, _PF_STAND] = s0
         pool_i[0, _PF_ID] = 0
         pool_i[0, _PF_TAG] = _pool_tag(-1, False)
-    if depart + h_time[stg0, origin] <= deadline + tol:
+    if depart + node_tab[origin * nst + stg0, _NT_H_TIME] <= deadline + tol:
         hsize = _dpush(heap, heap_i, hsize, 0.0, 0.0, 0)
 
     while hsize > 0:
@@ -1201,10 +1228,11 @@ def label_search(  # type: ignore[no-untyped-def]
             n_res += 1
             continue
 
+        row_v = v * nst + stg
         if objective == OBJ_PARETO and n_res > 0:
-            ht = h_time[stg, v]
-            hf = h_fuel[stg, v] if use_hf else 0.0
-            hr = h_risk[stg, v] if use_hr else 0.0
+            ht = node_tab[row_v, _NT_H_TIME]
+            hf = node_tab[row_v, _NT_H_FUEL]
+            hr = node_tab[row_v, _NT_H_AUX] if use_hr else 0.0
             if _pareto_pruned(lab_f, res, n_res, t + ht, burn + hf, risk + hr, tol):
                 continue
 
@@ -1221,25 +1249,27 @@ def label_search(  # type: ignore[no-untyped-def]
             link = _grow_i4(link, new_cap)
             dep = _grow_1f(dep, new_cap)
 
-        shelter = node_shelter[v]
+        node_v = node_ti[row_v, _NT_NODE]
+        shelter = (node_v & 1) != 0
+        stock_v = node_tab[row_v, _NT_STOCK]
         # ---- 1. collect the successors: refuel, rest, and each arc driven now or at a
         # later epoch start of its cell
         ns = 0
         if (
-            node_depot[v]
-            and node_stock[v] > 0.0
+            (node_v & 2) != 0
+            and stock_v > 0.0
             and (bits & BIT_REFUELLED) == 0
             and (fuel < capacity - tol or stop_when_full)
             and (shelter or t + refuel_h <= stand)
         ):
             t2 = t + refuel_h
             sc_f[ns, _SF_T] = t2
-            sc_f[ns, _SF_FUEL] = min(capacity, fuel + node_stock[v])
+            sc_f[ns, _SF_FUEL] = min(capacity, fuel + stock_v)
             sc_f[ns, _SF_DRIVE] = 0.0 if (shelter and rest_resets) else drive
             sc_f[ns, _SF_BURN] = burn
             sc_f[ns, _SF_RISK] = risk
             sc_f[ns, _SF_STAND] = _stand_at(
-                calm_from, shelter, ep_ptr, ep_start, ep_open, ep_stand, node_cell[v], in_cell, t2
+                calm_from, shelter, ep_ptr, ep_start, ep_open, ep_stand, node_v >> 2, in_cell, t2
             )
             sc_f[ns, _SF_DEP] = t2
             sc_i[ns, _SI_NODE] = v
@@ -1273,9 +1303,10 @@ def label_search(  # type: ignore[no-untyped-def]
             stg2 = stg
             while stg2 < n_via and via[stg2] == w:
                 stg2 += 1
-            ht = h_time[stg2, w]
+            row_w = w * nst + stg2
+            ht = node_tab[row_w, _NT_H_TIME]
             litres0 = arc_litres[e]
-            lb_w = lb_depot_l[w]
+            lb_w = node_tab[row_w, _NT_LB_DEPOT]
             if c != hint_cell:
                 hint_cell = c
                 hint_epoch = _epoch_of(ep_ptr, ep_start, c, t)
@@ -1349,14 +1380,15 @@ def label_search(  # type: ignore[no-untyped-def]
                     ):
                         ok = False
                     if ok:
+                        node_w = node_ti[row_w, _NT_NODE]
                         s2 = _stand_at(
                             calm_from,
-                            node_shelter[w],
+                            (node_w & 1) != 0,
                             ep_ptr,
                             ep_start,
                             ep_open,
                             ep_stand,
-                            node_cell[w],
+                            node_w >> 2,
                             c,
                             t2,
                         )
@@ -1402,15 +1434,16 @@ def label_search(  # type: ignore[no-untyped-def]
             nbits = sc_i[si, _SI_BITS]
             inb = sc_i[si, _SI_INCELL]
             terminal = w == target and stg2 == n_via
-            ht = h_time[stg2, w]
+            bi = w * nst + stg2
+            ht = node_tab[bi, _NT_H_TIME]
             if t2 + ht > deadline + tol:
                 continue
             if use_clamp and (not duty_on or d2 + ht <= max_drive + tol):
-                cl = reserve + clamp_l[stg2, w]
+                cl = reserve + node_tab[bi, _NT_H_AUX]
                 if f2 > cl:
                     f2 = cl
-            hf = h_fuel[stg2, w] if use_hf else 0.0
-            hr = h_risk[stg2, w] if use_hr else 0.0
+            hf = node_tab[bi, _NT_H_FUEL]
+            hr = node_tab[bi, _NT_H_AUX] if use_hr else 0.0
             if objective == OBJ_FUEL:
                 q1 = b2 + hf
                 q2 = t2 + ht
@@ -1438,17 +1471,19 @@ def label_search(  # type: ignore[no-untyped-def]
                     continue
             refuelled = (nbits & BIT_REFUELLED) != 0
             if not terminal:
-                bi = w * nst + stg2
-                depot = node_depot[w]
-                stock = node_stock[w]
-                cell_w = node_cell[w]
-                shelter_w = node_shelter[w]
+                node_w = node_ti[bi, _NT_NODE]
+                depot = (node_w & 2) != 0
+                stock = node_tab[bi, _NT_STOCK]
+                cell_w = node_w >> 2
+                shelter_w = (node_w & 1) != 0
                 # the new label's halting rights are contained in any other label's
                 open_cap = shelter_w or inb < 0 or inb == cell_w
                 refill = min(capacity, f2 + stock) if depot else f2
-                start = bucket[bi, _B_START]
+                start = node_ti[bi, _NT_B_START]
+                b_size = node_ti[bi, _NT_B_SIZE]
+                b_cap = b_size >> 32
                 j = start
-                end = start + bucket[bi, _B_LEN]
+                end = start + (b_size & _B_LEN_MASK)
                 tag_new = _pool_tag(inb, refuelled)
                 dominated = False
                 while j < end:
@@ -1502,13 +1537,13 @@ def label_search(  # type: ignore[no-untyped-def]
                         continue
                     j += 1
                 if dominated:
-                    bucket[bi, _B_LEN] = end - start
+                    node_ti[bi, _NT_B_SIZE] = (end - start) | (b_cap << 32)
                     continue
                 n_live = end - start
-                if n_live == bucket[bi, _B_CAP]:
+                if n_live == b_cap:
                     # move the bucket to a block with twice the room: a freed block of
                     # that size if there is one, else the end of the pool
-                    old_cap = bucket[bi, _B_CAP]
+                    old_cap = b_cap
                     new_cap = max(4, 2 * old_cap)
                     size_class = _size_class(new_cap)
                     new_start = free_block[size_class]
@@ -1529,8 +1564,8 @@ def label_search(  # type: ignore[no-untyped-def]
                         old_class = _size_class(old_cap)
                         pool_i[start, 0] = free_block[old_class]
                         free_block[old_class] = start
-                    bucket[bi, _B_START] = new_start
-                    bucket[bi, _B_CAP] = new_cap
+                    node_ti[bi, _NT_B_START] = new_start
+                    b_cap = new_cap
                     start = new_start
                 j = start + n_live
                 pool_f[j, _PF_T] = t2
@@ -1541,7 +1576,7 @@ def label_search(  # type: ignore[no-untyped-def]
                 pool_f[j, _PF_STAND] = s2
                 pool_i[j, _PF_ID] = n_lab
                 pool_i[j, _PF_TAG] = tag_new
-                bucket[bi, _B_LEN] = n_live + 1
+                node_ti[bi, _NT_B_SIZE] = (n_live + 1) | (b_cap << 32)
             nl = n_lab
             n_lab += 1
             lab_f[nl, LF_T] = t2
