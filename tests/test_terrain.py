@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from arcticroute import network
 from arcticroute._errors import NetworkError, VehicleError
-from arcticroute.solver import CompiledGraph
+from arcticroute.solver import CompiledGraph, SolveResult
 from arcticroute.terrain import (
     CLASS_CODES,
     IMPASSABLE_CLASSES,
@@ -472,32 +472,35 @@ def test_benchmark_quick_instance_agrees_with_scipy_and_cspy(bench_run: ModuleTy
     assert result.plans[0].arrive_h == pytest.approx(cost, rel=1e-7)
 
 
+@pytest.fixture
+def quick_weather_query(bench_run: ModuleType) -> Callable[[], SolveResult]:
+    """The benchmark's weather query on its quick lattice (over 4096 labels)."""
+    instances = importlib.import_module("instances")
+    lat = instances.build_lattice(bench_run.QUICK_SIZES[0])
+    call: Callable[[], SolveResult] = bench_run.solve_family(lat, "weather")[0]
+    return call
+
+
 def test_label_tables_grow_from_no_reservation_to_the_same_plan(
-    bench_run: ModuleType, monkeypatch: pytest.MonkeyPatch
+    quick_weather_query: Callable[[], SolveResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from arcticroute import solver
 
-    instances = importlib.import_module("instances")
-    lat = instances.build_lattice(bench_run.QUICK_SIZES[0])
-    call, _ = bench_run.solve_family(lat, "weather")
-    reserved = call()
+    reserved = quick_weather_query()
     # more labels than the 4096 rows the tables start with when nothing is reserved
     assert reserved.labels_settled > 4096
     monkeypatch.setattr(solver, "_reserve_rows", lambda: 0)
-    grown = call()
+    grown = quick_weather_query()
     assert grown.labels_settled == reserved.labels_settled
     assert grown.plans == reserved.plans
 
 
 def test_a_refused_reservation_falls_back_to_growing(
-    bench_run: ModuleType, monkeypatch: pytest.MonkeyPatch
+    quick_weather_query: Callable[[], SolveResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from arcticroute import _kernels
 
-    instances = importlib.import_module("instances")
-    lat = instances.build_lattice(bench_run.QUICK_SIZES[0])
-    call, _ = bench_run.solve_family(lat, "weather")
-    expected = call()
+    expected = quick_weather_query()
     real = _kernels.label_search
     reserved_rows: list[int] = []
 
@@ -509,7 +512,7 @@ def test_a_refused_reservation_falls_back_to_growing(
         return real(*args)
 
     monkeypatch.setattr(_kernels, "label_search", strict_overcommit)
-    result = call()
+    result = quick_weather_query()
     assert reserved_rows[0] > 0
     assert 0 in reserved_rows
     assert result.plans == expected.plans

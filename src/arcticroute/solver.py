@@ -1277,8 +1277,8 @@ def solve(
     banned_nodes : bool array of shape (n_nodes,), optional
         Nodes that may not be visited.
     max_labels : int
-        Safety limit on the labels the search may create (memory: about 110 bytes each;
-        at most 2**31 - 1).
+        Safety limit on the labels the search may create (memory: 80 to 170 bytes each,
+        label, queue and dominance rows; at most 2**31 - 1).
 
     Returns
     -------
