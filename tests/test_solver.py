@@ -483,6 +483,8 @@ def test_rejects_bad_input() -> None:
         solve(g, 5, 1, capacity_l=1.0)
     with pytest.raises(UnknownPlaceError, match="via"):
         solve(g, 0, 1, capacity_l=1.0, via=[-1])
+    with pytest.raises(ValueError, match="65535 via points"):
+        solve(g, 0, 1, capacity_l=1.0, via=[0, 1] * 40_000)
     with pytest.raises(VehicleError, match="capacity_l"):
         solve(g, 0, 1, capacity_l=0.0)
     with pytest.raises(VehicleError, match="reserve_l"):

@@ -61,6 +61,9 @@ risk or drives faster (``"cheaper"``). Empty for other steps."""
 TOL = 1e-9
 """Tolerance used in every comparison of litres, hours and risk inside the solver."""
 
+_MAX_VIA = 0xFFFF
+"""Via stages are packed into 16 bits of a label's tags (`_kernels.LI_TAGS`)."""
+
 _MAX_LABELS = 2**31 - 1
 """Labels are numbered in int32 (the trace-back table): the search never creates more."""
 
@@ -1333,6 +1336,9 @@ def solve(
     o = _check_node("origin", origin, n)
     t = _check_node("target", target, n)
     vias = tuple(_check_node("via", v, n) for v in via)
+    if len(vias) > _MAX_VIA:
+        msg = f"at most {_MAX_VIA} via points, got {len(vias)}; split the trip into legs"
+        raise ValueError(msg)
     if objective not in _OBJECTIVES:
         msg = f"objective must be one of {sorted(_OBJECTIVES)}, got {objective!r}"
         raise ValueError(msg)
