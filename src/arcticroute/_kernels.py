@@ -107,6 +107,7 @@ _INF = np.inf
 _i8 = "int64"
 _f8 = "float64"
 _ai8 = "int64[::1]"
+_ai4 = "int32[::1]"
 _af8 = "float64[::1]"
 _ab1 = "boolean[::1]"
 _af8_2 = "float64[:, ::1]"
@@ -124,7 +125,7 @@ def _sig(ret: tuple[str, ...] | str, *args: str) -> str:
 # --------------------------------------------------------------------------------------
 
 
-@nb.njit(_sig((_ai8, _ai8, _ai8), _ai8, _ai8), cache=True, nogil=True)
+@nb.njit(_sig((_ai8, _ai4, _ai4), _ai8, _ai8), cache=True, nogil=True)
 def reverse_csr(indptr, head):  # type: ignore[no-untyped-def]
     """Reverse a CSR arc list by counting sort (stable in arc order).
 
@@ -139,10 +140,10 @@ def reverse_csr(indptr, head):  # type: ignore[no-untyped-def]
     -------
     rptr : array of int64, shape (n + 1,)
         Row pointers of the reverse CSR: arcs *into* ``v`` are ``rptr[v]:rptr[v + 1]``.
-    rtail : array of int64, shape (m,)
+    rtail : array of int32, shape (m,)
         Tail node of each reversed entry.
-    rarc : array of int64, shape (m,)
-        Forward arc index of each reversed entry.
+    rarc : array of int32, shape (m,)
+        Forward arc index of each reversed entry (graphs have fewer than 2**31 arcs).
     """
     n = indptr.shape[0] - 1
     m = head.shape[0]
@@ -152,8 +153,8 @@ def reverse_csr(indptr, head):  # type: ignore[no-untyped-def]
     for v in range(n):
         rptr[v + 1] += rptr[v]
     pos = rptr[:n].copy()
-    rtail = np.empty(m, np.int64)
-    rarc = np.empty(m, np.int64)
+    rtail = np.empty(m, np.int32)
+    rarc = np.empty(m, np.int32)
     for u in range(n):
         for e in range(indptr[u], indptr[u + 1]):
             v = head[e]
@@ -232,11 +233,16 @@ def _dpop(heap, heap_i, size):  # type: ignore[no-untyped-def]
     return k1, k2, i, size
 
 
+# The node queues of the Dijkstra searches are 4-ary heaps with decrease-key (``pos`` holds
+# each node's slot): half the levels of a binary heap, and the four children of a slot
+# share a cache line of keys. Slots and node ids are int32.
+
+
 @nb.njit(cache=True, nogil=True)
 def _sift_up(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
     # Place node v with key at slot i or above (decrease-key / insert).
     while i > 0:
-        par = (i - 1) >> 1
+        par = (i - 1) >> 2
         if hk[par] <= key:
             break
         hk[i] = hk[par]
@@ -253,14 +259,18 @@ def _sift_up(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
 def _sift_down(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
     # Place node v with key at slot i or below (after removing the root).
     while True:
-        c = 2 * i + 1
-        if c >= size:
+        first = 4 * i + 1
+        if first >= size:
             break
-        if c + 1 < size and hk[c + 1] < hk[c]:
-            c += 1
-        if hk[c] >= key:
+        c = first
+        ck = hk[first]
+        for j in range(first + 1, min(first + 4, size)):
+            if hk[j] < ck:
+                c = j
+                ck = hk[j]
+        if ck >= key:
             break
-        hk[i] = hk[c]
+        hk[i] = ck
         hv[i] = hv[c]
         pos[hv[i]] = i
         i = c
@@ -270,7 +280,7 @@ def _sift_down(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(
-    _sig((_af8, _af8, _f8), _ai8, _ai8, _af8, _af8, _ai8, _af8, _f8, _i8),
+    _sig((_af8, _af8, _f8), _ai8, _ai4, _af8, _af8, _ai8, _af8, _f8, _i8),
     cache=True,
     nogil=True,
 )
@@ -279,8 +289,10 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
 
     Parameters
     ----------
-    rptr, rtail : arrays of int64
-        Reverse CSR from `reverse_csr`.
+    rptr : array of int64
+        Reverse CSR row pointers from `reverse_csr`.
+    rtail : array of int32
+        Reverse CSR tails from `reverse_csr`.
     rw1 : array of float64, shape (m,)
         Primary arc weight (hours, litres or risk) in reverse-CSR order (``w1[rarc]``);
         ``inf`` hides the arc.
@@ -312,9 +324,9 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
     second = rw2.shape[0] > 0
     d1 = np.full(n, _INF)
     d2 = np.full(n, _INF)
-    pos = np.full(n, -1, np.int64)  # heap slot, -1 never queued, -2 settled
+    pos = np.full(n, -1, np.int32)  # heap slot, -1 never queued, -2 settled
     hk = np.empty(n, np.float64)
-    hv = np.empty(n, np.int64)
+    hv = np.empty(n, np.int32)
     size = 0
     for j in range(sources.shape[0]):
         s = sources[j]
@@ -453,9 +465,9 @@ def fastest_path(indptr, head, w_time, w_litres, x_km, y_km, origin, target):  #
     d2 = np.full(n, _INF)
     hh = np.full(n, -1.0)  # cached bound, -1 = not computed yet
     pred = np.full(n, -1, np.int64)
-    pos = np.full(n, -1, np.int64)  # heap slot, -1 never queued, -2 settled
+    pos = np.full(n, -1, np.int32)  # heap slot, -1 never queued, -2 settled
     hk = np.empty(n, np.float64)
-    hv = np.empty(n, np.int64)
+    hv = np.empty(n, np.int32)
     d1[origin] = 0.0
     d2[origin] = 0.0
     size = _sift_up(hk, hv, pos, 0, 0.0, origin, 1)

@@ -553,16 +553,19 @@ def _static_fastest(
 
 
 _REVERSED: weakref.WeakKeyDictionary[
-    CompiledGraph, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]
+    CompiledGraph, tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int32]]
 ] = weakref.WeakKeyDictionary()
 
 
 def _reversed(
     graph: CompiledGraph,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.int32]]:
     """The reverse CSR of a graph (`_kernels.reverse_csr`), built once per graph object."""
     found = _REVERSED.get(graph)
     if found is None:
+        if graph.n_arcs >= 2**31:
+            msg = f"a graph may have at most 2**31 - 1 arcs, this one has {graph.n_arcs}"
+            raise ValueError(msg)
         found = kern.reverse_csr(_i8(graph.indptr), _i8(graph.head))
         _REVERSED[graph] = found
     return found
