@@ -380,17 +380,21 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
 
 
 @nb.njit(cache=True, nogil=True)
-def _tail_of(indptr, e):  # type: ignore[no-untyped-def]
-    # Tail node of arc e (binary search in the row pointers).
-    lo = 0
-    hi = indptr.shape[0] - 2
+def _last_at_most(a, lo, hi, x):  # type: ignore[no-untyped-def]
+    # The last index i in [lo, hi] with a[i] <= x (lo if none): a is sorted.
     while lo < hi:
         mid = (lo + hi + 1) >> 1
-        if indptr[mid] <= e:
+        if a[mid] <= x:
             lo = mid
         else:
             hi = mid - 1
     return lo
+
+
+@nb.njit(cache=True, nogil=True)
+def _tail_of(indptr, e):  # type: ignore[no-untyped-def]
+    # Tail node of arc e.
+    return _last_at_most(indptr, 0, indptr.shape[0] - 2, e)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -538,15 +542,8 @@ def fastest_path(indptr, head, w_time, w_litres, x_km, y_km, origin, target):  #
 
 @nb.njit(cache=True, nogil=True)
 def _epoch_of(ep_ptr, ep_start, c, t):  # type: ignore[no-untyped-def]
-    lo = ep_ptr[c]
-    hi = ep_ptr[c + 1] - 1
-    while lo < hi:
-        mid = (lo + hi + 1) >> 1
-        if ep_start[mid] <= t:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    # The epoch of cell c in force at time t.
+    return _last_at_most(ep_start, ep_ptr[c], ep_ptr[c + 1] - 1, t)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -824,13 +821,6 @@ def _size_class(rows):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True)
-def _pool_tag(in_cell, refuelled):  # type: ignore[no-untyped-def]
-    # The weather cell a label arrived by (-1 at the origin) and whether it refuelled
-    # during this visit, in one non-negative integer.
-    return 2 * (in_cell + 1) + (1 if refuelled else 0)
-
-
-@nb.njit(cache=True, nogil=True)
 def _tags(bits, stage, in_cell):  # type: ignore[no-untyped-def]
     # Column `LI_TAGS` of a label (read back by `_tag_bits`, `_tag_stage`, `_tag_in_cell`).
     return bits | (stage << 8) | ((in_cell + 1) << 24)
@@ -871,8 +861,8 @@ def _pareto_pruned(lab_f, tset, nt, ta, ba, ra, tol):  # type: ignore[no-untyped
 
 # Columns of the dominance pool: each (node, stage) owns a contiguous bucket of entries
 # (its live labels), so dominance checks scan contiguous memory. An entry is one 64-byte
-# row (a cache line); the label id and its tag (`_pool_tag`) are integers, read and written
-# through the int64 view ``pool_i``.
+# row (a cache line); the label id and its tags (the label's `LI_TAGS`) are integers, read
+# and written through the int64 view ``pool_i``.
 _PF_T = 0
 _PF_FUEL = 1
 _PF_DRIVE = 2
@@ -1194,7 +1184,7 @@ def label_search(  # type: ignore[no-untyped-def]
         pool_f[0, _PF_RISK] = 0.0
         pool_f[0, _PF_STAND] = s0
         pool_i[0, _PF_ID] = 0
-        pool_i[0, _PF_TAG] = _pool_tag(-1, False)
+        pool_i[0, _PF_TAG] = lab_i[0, LI_TAGS]
     if depart + node_tab[origin * nst + stg0, _NT_H_TIME] <= deadline + tol:
         hsize = _dpush(heap, heap_i, hsize, 0.0, 0.0, 0)
 
@@ -1482,6 +1472,7 @@ def label_search(  # type: ignore[no-untyped-def]
                 elif q1 > best + tol:
                     continue
             refuelled = (nbits & BIT_REFUELLED) != 0
+            tag_new = _tags(nbits, stg2, inb)
             if not terminal:
                 node_w = node_ti[bi, _NT_NODE]
                 depot = (node_w & 2) != 0
@@ -1496,7 +1487,6 @@ def label_search(  # type: ignore[no-untyped-def]
                 b_cap = b_size >> 32
                 j = start
                 end = start + (b_size & _B_LEN_MASK)
-                tag_new = _pool_tag(inb, refuelled)
                 dominated = False
                 while j < end:
                     tx = pool_f[j, _PF_T]
@@ -1511,8 +1501,8 @@ def label_search(  # type: ignore[no-untyped-def]
                         dom = pool_f[j, _PF_RISK] <= r2 + tol
                     tag_x = pool_i[j, _PF_TAG]
                     if dom and not open_cap:
-                        dom = (tag_x >> 1) == (tag_new >> 1)  # same cell arrived by
-                    if dom and (tag_x & 1) != 0 and not refuelled:
+                        dom = _tag_in_cell(tag_x) == inb  # same cell arrived by
+                    if dom and (tag_x & BIT_REFUELLED) != 0 and not refuelled:
                         dom = fx >= refill - tol  # the new one may still refuel here
                     if dom and not (tx == t2 or tx >= t_last):
                         dom = t2 <= pool_f[j, _PF_STAND]
@@ -1535,9 +1525,9 @@ def label_search(  # type: ignore[no-untyped-def]
                     if kill and cmp_risk:
                         kill = r2 <= pool_f[j, _PF_RISK] + tol
                     if kill:
-                        inx = (tag_x >> 1) - 1
+                        inx = _tag_in_cell(tag_x)
                         kill = shelter_w or inx < 0 or inx in (cell_w, inb)
-                    if kill and refuelled and (tag_x & 1) == 0:
+                    if kill and refuelled and (tag_x & BIT_REFUELLED) == 0:
                         kill = f2 >= (min(capacity, fx + stock) if depot else fx) - tol
                     if kill and not (t2 == tx or t2 >= t_last):
                         kill = tx <= s2
@@ -1598,7 +1588,7 @@ def label_search(  # type: ignore[no-untyped-def]
             lab_f[nl, LF_RISK] = r2
             lab_f[nl, LF_STAND] = s2
             lab_i[nl, LI_NODE] = w
-            lab_i[nl, LI_TAGS] = _tags(nbits, stg2, inb)
+            lab_i[nl, LI_TAGS] = tag_new
             link[nl, LK_PRED] = lab
             link[nl, LK_ARC] = sc_i[si, _SI_ARC]
             dep[nl] = sc_f[si, _SF_DEP]

@@ -399,7 +399,6 @@ class _Search:
     n_labels: int
     result: NDArray[np.int64]
     lab_f: NDArray[np.float64]
-    lab_i: NDArray[np.int64]  # the integer columns of ``lab_f``, viewed as int64
     link: NDArray[np.int32]
     dep: NDArray[np.float64]
     query: _Query
@@ -407,6 +406,11 @@ class _Search:
     epochs: _Epochs
     arc_cell: NDArray[np.int64]
     node_cell: NDArray[np.int64]
+
+    @property
+    def lab_i(self) -> NDArray[np.int64]:
+        """The integer columns of ``lab_f`` (`_kernels.LI_NODE`, `_kernels.LI_TAGS`)."""
+        return self.lab_f.view(np.int64)
 
 
 def _f8(a: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -812,7 +816,6 @@ def _search(
         n_labels=int(n_labels),
         result=result,
         lab_f=lab_f,
-        lab_i=lab_f.view(np.int64),
         link=link,
         dep=dep,
         query=q,

@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._errors import NetworkError, VehicleError
+from .network import TERRAINS
 from .solver import CompiledGraph
 
 __all__ = [
@@ -50,25 +51,14 @@ __all__ = [
     "synthetic_terrain",
 ]
 
-RASTER_CLASSES: tuple[str, ...] = (
-    "water",
-    "rock",
-    "road",
-    "winter_road",
-    "trail",
-    "tundra",
-    "river_ice",
-    "lake_ice",
-    "sea_ice",
-    "deep_snow",
-)
+RASTER_CLASSES: tuple[str, ...] = ("water", "rock", *TERRAINS, "deep_snow")
 """Raster class names; a class's code is its index in this tuple."""
 
 CLASS_CODES: Mapping[str, int] = MappingProxyType({c: i for i, c in enumerate(RASTER_CLASSES)})
 """Class name -> int8 code."""
 
-LINK_CLASSES: tuple[str, ...] = RASTER_CLASSES[2:9]
-"""Classes a network link may also carry (same strings as `arcticroute.network.TERRAINS`)."""
+LINK_CLASSES: tuple[str, ...] = TERRAINS
+"""Classes a network link may also carry (`arcticroute.network.TERRAINS`)."""
 
 IMPASSABLE_CLASSES: frozenset[str] = frozenset({"water", "rock"})
 """Classes no vehicle crosses, whatever its speed table says."""
