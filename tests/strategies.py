@@ -213,6 +213,34 @@ class Query:
 
 
 @st.composite
+def corridor_graphs(draw: st.DrawFn, *, min_nodes: int = 5, max_nodes: int = 9) -> CompiledGraph:
+    """A line of nodes driven both ways, a few shortcuts, depots along it.
+
+    Litres per arc are large against the tanks `queries` draws, so that plans from one end
+    to the other need chains of refuelling stops (rare in `compiled_graphs`).
+    """
+    n = draw(st.integers(min_nodes, max_nodes))
+    hours_s = st.sampled_from([0.25, 0.5, 1.0, 1.5, 2.0])
+    litres_s = st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0])
+    arcs: list[tuple[int, int, float, float, float, int]] = []
+    for u in range(n - 1):
+        for a, b in ((u, u + 1), (u + 1, u)):
+            arcs.append((a, b, draw(hours_s), draw(litres_s), 1.0, 0))
+    for _ in range(draw(st.integers(0, 3))):
+        a = draw(st.integers(0, n - 1))
+        b = draw(st.integers(0, n - 1))
+        if a != b:
+            arcs.append((a, b, draw(hours_s), draw(litres_s), 1.0, 0))
+    stock = {
+        v: draw(st.sampled_from([INF, INF, INF, 2.0]))
+        for v in range(n)
+        if draw(st.integers(0, 2)) > 0
+    }
+    shelter = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    return make_graph(n, arcs, shelter=shelter, depot_stock=stock)
+
+
+@st.composite
 def queries(
     draw: st.DrawFn,
     n: int,

@@ -7,14 +7,14 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from arcticroute import _kernels as kern
 from arcticroute.solver import CompiledGraph, WeatherTable, _epochs, solve
-from strategies import make_graph
+from strategies import compiled_graphs, corridor_graphs, make_graph
 
 
 def random_graph(seed: int, n: int = 200, m: int = 900) -> CompiledGraph:
@@ -191,3 +191,79 @@ def test_label_limit_is_reported_not_raised() -> None:
     assert not res.feasible
     assert res.binding == "none"
     assert "max_labels" in res.reason
+
+
+@given(st.data())
+def test_band_bound_never_exceeds_the_optimum(data: st.DataObject) -> None:
+    # Every (node, fuel) state: the band table's hours for its deficit are at most what
+    # the exact solver needs from there, whatever origin steered the A* and where it stopped.
+    graph = data.draw(st.one_of(compiled_graphs(), corridor_graphs()))
+    n = graph.n_nodes
+    depots = np.flatnonzero(graph.node_depot & (graph.node_stock_l > 0.0))
+    assume(depots.size > 0)
+    origin = data.draw(st.integers(0, n - 1))
+    target = data.draw(st.integers(0, n - 1))
+    # small tanks: chains of stops
+    capacity = data.draw(st.sampled_from([2.0, 3.0, 4.0, 6.0]))
+    reserve = data.draw(st.sampled_from([0.0, 0.5]))
+    refuel_h = data.draw(st.sampled_from([0.25, 0.5, 1.0]))
+    slack = data.draw(st.sampled_from([0.0, 0.5, math.inf]))
+    usable = capacity - reserve
+    band = usable / 4
+    rptr, rtail, rarc = kern.reverse_csr(graph.indptr, graph.head)
+    to_target = np.array([target], np.int64)
+    no_w = np.empty(0)
+    h_time = kern.reverse_dijkstra(
+        rptr, rtail, graph.arc_hours[rarc], no_w, to_target, np.zeros(1), math.inf, -1
+    )[0]
+    h_fuel = kern.reverse_dijkstra(
+        rptr, rtail, graph.arc_litres[rarc], no_w, to_target, np.zeros(1), math.inf, -1
+    )[0]
+    h_origin = kern.reverse_dijkstra(
+        graph.indptr,
+        graph.head.astype(np.int32),
+        graph.arc_hours,
+        no_w,
+        np.array([origin], np.int64),
+        np.zeros(1),
+        math.inf,
+        target,
+    )[0]
+    origin_deficit = data.draw(st.sampled_from([0.0, band, 2.5 * band, usable]))
+    table = kern.band_bound(
+        rptr,
+        rtail,
+        graph.arc_hours[rarc],
+        h_time,
+        h_fuel,
+        h_origin,
+        depots.astype(np.int64),
+        usable,
+        refuel_h,
+        band,
+        origin,
+        origin_deficit,
+        slack,
+    )
+    assert table.shape[0] == n
+    for v in range(n):
+        if v == target or not math.isfinite(h_fuel[v]):
+            continue
+        for quarters in range(5):
+            fuel = reserve + usable * quarters / 4
+            deficit = h_fuel[v] - (fuel - reserve)
+            if deficit <= 1e-9:
+                continue
+            j = int(deficit / band) - kern.band_lo(h_fuel[v], usable, band)
+            j = min(max(j, 0), table.shape[1] - 1)
+            res = solve(
+                graph,
+                v,
+                target,
+                capacity_l=capacity,
+                start_fuel_l=fuel,
+                reserve_l=reserve,
+                refuel_h=refuel_h,
+            )
+            if res.feasible:
+                assert table[v, j] <= res.plans[0].arrive_h + 1e-9, (v, fuel, j)

@@ -21,6 +21,7 @@ from strategies import (
     Query,
     assert_plan_valid,
     compiled_graphs,
+    corridor_graphs,
     make_graph,
     oracle,
     queries,
@@ -119,6 +120,13 @@ def check_pareto(graph: CompiledGraph, weather: WeatherTable | None, q: Query) -
 def test_static_optimum_matches_oracle(data: st.DataObject) -> None:
     graph = data.draw(compiled_graphs())
     q = data.draw(queries(graph.n_nodes))
+    check_objectives(graph, None, q)
+
+
+@given(st.data())
+def test_chains_of_stops_match_oracle(data: st.DataObject) -> None:
+    graph = data.draw(corridor_graphs(min_nodes=4, max_nodes=MAX_ARCS + 1))
+    q = data.draw(queries(graph.n_nodes, duty=False))
     check_objectives(graph, None, q)
 
 

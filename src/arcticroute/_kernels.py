@@ -51,9 +51,12 @@ __all__ = [
     "TRAV_CLOSED_AT_ENTRY",
     "TRAV_CLOSED_ON_WAY",
     "TRAV_OK",
+    "band_bound",
+    "band_lo",
     "charged_hours",
     "fastest_path",
     "label_search",
+    "least_per_km",
     "reverse_csr",
     "reverse_dijkstra",
     "stand_limit",
@@ -280,7 +283,10 @@ def _sift_down(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(
-    _sig((_af8, _af8, _f8), _ai8, _ai4, _af8, _af8, _ai8, _af8, _f8, _i8),
+    [
+        _sig((_af8, _af8, _f8), _ai8, heads, _af8, _af8, _ai8, _af8, _f8, _i8)
+        for heads in (_ai4, _ai8)  # a reverse CSR's tails, or a forward CSR's heads
+    ],
     cache=True,
     nogil=True,
 )
@@ -291,8 +297,9 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
     ----------
     rptr : array of int64
         Reverse CSR row pointers from `reverse_csr`.
-    rtail : array of int32
-        Reverse CSR tails from `reverse_csr`.
+    rtail : array of int32 or int64
+        Reverse CSR tails from `reverse_csr` (or a forward CSR's heads, for distances from
+        the sources).
     rw1 : array of float64, shape (m,)
         Primary arc weight (hours, litres or risk) in reverse-CSR order (``w1[rarc]``);
         ``inf`` hides the arc.
@@ -379,6 +386,193 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
     return d1, d2, stop_dist
 
 
+# ---- the refuelling-band bound -------------------------------------------------------------
+#
+# A label short of fuel for the target (deficit = litres still to burn - usable litres > 0)
+# must refuel first at a depot d with h_fuel[d] >= deficit (it cannot burn less than
+# h_fuel[v] - h_fuel[d] on the way). After a full refill at d its deficit is at least
+# h_fuel[d] - usable, and a deficit never shrinks while driving. `band_bound` turns this
+# into a Dijkstra over (node, deficit band) states, so the bound knows which depots a
+# label can still reach and that consecutive stops lie within one tank of each other.
+
+_BAND_EPS = 1e-6  # litres: bands are rounded so that float noise only ever loosens the bound
+
+
+@nb.njit(cache=True, nogil=True)
+def band_lo(h_fuel_l, usable_l, band_l):  # type: ignore[no-untyped-def]
+    """The lowest deficit band of a label at a node with ``h_fuel_l`` litres to burn."""
+    x = np.floor((h_fuel_l - usable_l - _BAND_EPS) / band_l)
+    return int(x) if x > 0.0 else 0
+
+
+@nb.njit(cache=True, nogil=True)
+def _band_hi(h_fuel_l, band_l):  # type: ignore[no-untyped-def]
+    return int(np.floor((h_fuel_l + _BAND_EPS) / band_l))
+
+
+@nb.njit(
+    _sig(_af8_2, _ai8, _ai4, _af8, _af8, _af8, _af8, _ai8, _f8, _f8, _f8, _i8, _f8, _f8),
+    cache=True,
+    nogil=True,
+)
+def band_bound(  # type: ignore[no-untyped-def]
+    rptr,
+    rtail,
+    rw_time,
+    h_time,
+    h_fuel,
+    h_origin,
+    depots,
+    usable_l,
+    refuel_h,
+    band_l,
+    origin,
+    origin_deficit_l,
+    slack_h,
+):
+    """Hours to the target for a label that must refuel first, per fuel-deficit band.
+
+    Parameters
+    ----------
+    rptr, rtail : arrays
+        Reverse CSR from `reverse_csr`.
+    rw_time : array of float64
+        Lower bound on the hours of each arc, in reverse-CSR order (``inf`` hides it).
+    h_time : array of float64, shape (n,)
+        Lower bound on the hours from each node to the target (no stop).
+    h_fuel : array of float64, shape (n,)
+        Lower bound on the litres from each node to the target.
+    h_origin : array of float64, shape (n,)
+        Consistent lower bound on the hours from the origin to each node (``inf`` where
+        unreachable): the search is an A* towards the origin.
+    depots : array of int64
+        Nodes where a vehicle may refuel.
+    usable_l : float
+        Tank capacity less the reserve, litres (> 0).
+    refuel_h : float
+        Hours a refuelling stop costs.
+    band_l : float
+        Width of a deficit band, litres (> 0).
+    origin : int
+        The search stops once the origin's band is settled, with key K; a state (v, b)
+        left unsettled then gets ``K - h_origin[v]``, a lower bound on its value.
+    origin_deficit_l : float
+        The origin label's deficit, litres.
+    slack_h : float
+        Hours the search goes on past the key of the origin's band, so that states a
+        little off the best route get their own values rather than the fill.
+
+    Returns
+    -------
+    array of float64, shape (n, n_slots)
+        Column ``j`` of row ``v``: a lower bound on the hours from ``v`` to the target for
+        a label whose deficit lies in band ``band_lo(h_fuel[v], ...) + j``, i.e. is at
+        least ``(band_lo + j) * band_l`` litres (columns past the node's top band repeat
+        it).
+
+    Notes
+    -----
+    State (v, b): at v, first refuelling at a depot d with ``h_fuel[d] >= b * band_l``.
+    Driving an arc v -> w moves (v, b) to (w, max(b, lo(w))); refuelling at d costs
+    ``refuel_h`` and leads to (d, lo(d)), or to the plain bound ``h_time[d]`` when a full
+    tank covers ``h_fuel[d]``. The search runs backwards from those depots.
+    """
+    n = rptr.shape[0] - 1
+    # per node: its lowest band and how many more it has (-1: no state, the node cannot
+    # reach the target or cannot be reached from the origin)
+    node_lo = np.zeros(n, np.int32)
+    node_top = np.full(n, -1, np.int32)
+    n_slots = 1
+    for v in range(n):
+        if h_fuel[v] < _INF and h_origin[v] < _INF:
+            node_lo[v] = band_lo(h_fuel[v], usable_l, band_l)
+            node_top[v] = _band_hi(h_fuel[v], band_l) - node_lo[v]
+            n_slots = max(n_slots, node_top[v] + 1)
+    n_states = n * n_slots
+    val = np.full(n_states, _INF)
+    pos = np.full(n_states, -1, np.int32)  # heap slot, -1 never queued, -2 settled
+    hk = np.empty(n_states, np.float64)
+    hv = np.empty(n_states, np.int32)
+    is_depot = np.zeros(n, np.bool_)
+    for j in range(depots.shape[0]):
+        is_depot[depots[j]] = True
+    size = 0
+    for j in range(depots.shape[0]):
+        d = depots[j]
+        if node_top[d] >= 0 and h_fuel[d] <= usable_l + _BAND_EPS:
+            # a full tank reaches the target from here: every band may stop here
+            a = h_time[d] + refuel_h
+            for s in range(d * n_slots, d * n_slots + node_top[d] + 1):
+                if a < val[s]:
+                    val[s] = a
+                    if pos[s] < 0:
+                        pos[s] = size
+                        size += 1
+                    _sift_up(hk, hv, pos, pos[s], a + h_origin[d], s, size)
+    stop = -1
+    if node_top[origin] >= 0:
+        b_o = int(np.floor(max(origin_deficit_l, 0.0) / band_l)) - node_lo[origin]
+        stop = origin * n_slots + min(max(b_o, 0), node_top[origin])
+    fill = _INF  # the least key left in the queue when the search stopped
+    limit = _INF
+    while size > 0:
+        key = hk[0]
+        s = hv[0]
+        if key > limit:
+            fill = key
+            break
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size)
+        pos[s] = -2
+        if s == stop:
+            limit = key + slack_h
+        a = val[s]
+        w = s // n_slots
+        jw = s - w * n_slots
+        bw = node_lo[w] + jw
+        if jw == 0 and is_depot[w] and h_fuel[w] > usable_l + _BAND_EPS:
+            # refuelled here, w's lowest band is reached: every band of w may stop here
+            a2 = a + refuel_h
+            for s2 in range(s + 1, s + node_top[w] + 1):
+                if pos[s2] != -2 and a2 < val[s2]:
+                    val[s2] = a2
+                    if pos[s2] < 0:
+                        pos[s2] = size
+                        size += 1
+                    _sift_up(hk, hv, pos, pos[s2], a2 + h_origin[w], s2, size)
+        for p in range(rptr[w], rptr[w + 1]):
+            tau = rw_time[p]
+            v = rtail[p]
+            top_v = node_top[v]
+            if tau == _INF or top_v < 0:
+                continue
+            lo_v = node_lo[v]
+            # the bands of v that driving to w turns into bw
+            j_first = max(bw if jw > 0 else lo_v, lo_v) - lo_v
+            j_last = min(bw, lo_v + top_v) - lo_v
+            a2 = a + tau
+            k2 = a2 + h_origin[v]
+            for s2 in range(v * n_slots + j_first, v * n_slots + j_last + 1):
+                ps = pos[s2]
+                if ps != -2 and a2 < val[s2]:
+                    val[s2] = a2
+                    if ps < 0:
+                        ps = size
+                        size += 1
+                    _sift_up(hk, hv, pos, ps, k2, s2, size)
+    out = val.reshape(n, n_slots)
+    for v in range(n):
+        top = node_top[v]
+        lower = max(fill - h_origin[v], 0.0) if h_origin[v] < _INF else 0.0
+        for j in range(n_slots):
+            if pos[v * n_slots + j] != -2:
+                out[v, j] = lower
+            if j > top >= 0:
+                out[v, j] = out[v, top]
+    return out
+
+
 @nb.njit(cache=True, nogil=True)
 def _last_at_most(a, lo, hi, x):  # type: ignore[no-untyped-def]
     # The last index i in [lo, hi] with a[i] <= x (lo if none): a is sorted.
@@ -397,29 +591,46 @@ def _tail_of(indptr, e):  # type: ignore[no-untyped-def]
     return _last_at_most(indptr, 0, indptr.shape[0] - 2, e)
 
 
-@nb.njit(cache=True, nogil=True)
-def _inverse_vmax(indptr, head, w_time, x_km, y_km):  # type: ignore[no-untyped-def]
-    # 1 / the fastest straight-line speed of any usable arc (h/km), 0 if unbounded: the
-    # factor of a consistent A* bound (straight-line km to the target x this).
+@nb.njit(_sig(_f8, _ai8, _ai8, _af8, _af8, _af8), cache=True, nogil=True)
+def least_per_km(indptr, head, weight, x_km, y_km):  # type: ignore[no-untyped-def]
+    """The least weight per straight-line km of any usable arc, 0 if unbounded.
+
+    Straight-line km between two nodes times this is a consistent lower bound on the
+    weight (hours or litres) of any path between them: the factor of an A* bound.
+
+    Parameters
+    ----------
+    indptr, head : arrays of int64
+        CSR arcs.
+    weight : array of float64
+        Per-arc weight; ``inf`` hides the arc.
+    x_km, y_km : arrays of float64
+        Planar node coordinates, km.
+
+    Returns
+    -------
+    float
+        Weight per km (e.g. h/km, the inverse of the fastest straight-line speed).
+    """
     n = indptr.shape[0] - 1
-    v2max = 0.0  # squared fastest straight-line speed, (km/h)^2
+    r2max = 0.0  # squared most straight-line km per unit of weight
     for u in range(n):
         xu = x_km[u]
         yu = y_km[u]
         for e in range(indptr[u], indptr[u + 1]):
-            w = w_time[e]
+            w = weight[e]
             if w < _INF:
                 dx = x_km[head[e]] - xu
                 dy = y_km[head[e]] - yu
                 d2_ = dx * dx + dy * dy
                 if d2_ > 0.0 or d2_ != d2_:
                     if w <= 0.0 or d2_ != d2_:
-                        v2max = _INF
-                    elif d2_ > v2max * w * w:
-                        v2max = d2_ / (w * w)
-    vmax = np.sqrt(v2max)
-    if vmax > 0.0 and vmax < _INF:
-        return 1.0 / vmax
+                        r2max = _INF
+                    elif d2_ > r2max * w * w:
+                        r2max = d2_ / (w * w)
+    rmax = np.sqrt(r2max)
+    if rmax > 0.0 and rmax < _INF:
+        return 1.0 / rmax
     return 0.0
 
 
@@ -460,7 +671,7 @@ def fastest_path(indptr, head, w_time, w_litres, x_km, y_km, origin, target):  #
         Arcs of the path, in order (empty if unreachable or origin == target).
     """
     n = indptr.shape[0] - 1
-    scale = _inverse_vmax(indptr, head, w_time, x_km, y_km)
+    scale = least_per_km(indptr, head, w_time, x_km, y_km)
     tx = x_km[target]
     ty = y_km[target]
     if not (np.isfinite(tx) and np.isfinite(ty)):
@@ -933,7 +1144,7 @@ _SIG_SEARCH = _sig(
     _af8_2,  # h_risk
     _af8_2,  # clamp_l
     _af8,  # lb_depot_l
-    _af8_2,  # h_stops
+    _af8_2,  # h_band
     _af8,  # fpar
     _ai8,  # ipar
 )
@@ -968,7 +1179,7 @@ def label_search(  # type: ignore[no-untyped-def]
     h_risk,
     clamp_l,
     lb_depot_l,
-    h_stops,
+    h_band,
     fpar,
     ipar,
 ):
@@ -1018,16 +1229,17 @@ def label_search(  # type: ignore[no-untyped-def]
     lb_depot_l : array of float64, shape (n,)
         Lower bound on litres from each node to the nearest depot or the target (labels
         that cannot reach one are pruned).
-    h_stops : array of float64, shape (n_levels, n) or (1, 1)
-        Row k: lower bound on the hours to the target through at least k refuelling
-        stops (row 0 = ``h_time[-1]``); used with ``refuel_bound`` when ``n_levels > 1``
+    h_band : array of float64, shape (n, n_band_slots) or (1, 1)
+        Lower bound on the hours to the target of a label that must refuel first, per
+        deficit band (`band_bound`); used with ``refuel_bound`` when ``n_band_slots > 0``
         (no via points).
     fpar : array of float64
         ``[depart_h, capacity_l, start_fuel_l, reserve_l, refuel_h, max_drive_h, rest_h,
-        deadline_h, t_last_h, tol]``. ``t_last_h``: no weather changes after it.
+        deadline_h, t_last_h, tol, band_l]``. ``t_last_h``: no weather changes after it;
+        ``band_l``: width of a deficit band of ``h_band``, litres.
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
-        max_labels, n_levels, stop_when_full, reserve_rows]``; ``stop_when_full`` allows
+        max_labels, n_band_slots, stop_when_full, reserve_rows]``; ``stop_when_full`` allows
         refuelling stops with a full tank (for the relaxed search with an unlimited tank,
         where a refuelling stop may still matter as a stop); ``reserve_rows``: rows the label
         tables start with. They are allocated untouched, so the operating system commits
@@ -1076,6 +1288,7 @@ def label_search(  # type: ignore[no-untyped-def]
     deadline = fpar[7]
     t_last = fpar[8]
     tol = fpar[9]
+    band_l = fpar[10]
     objective = ipar[0]
     use_clamp = ipar[1] != 0
     use_hf = ipar[2] != 0
@@ -1083,7 +1296,7 @@ def label_search(  # type: ignore[no-untyped-def]
     refuel_bound = ipar[4] != 0
     duty_on = ipar[5] != 0
     max_labels = ipar[6]
-    n_levels = ipar[7]
+    n_band_slots = ipar[7]
     stop_when_full = ipar[8] != 0
     reserve_rows = ipar[9]
     cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
@@ -1455,15 +1668,16 @@ def label_search(  # type: ignore[no-untyped-def]
             else:
                 q1 = t2 + ht
                 if refuel_bound:
-                    # the fuel deficit forces at least k more refuelling stops
+                    # the fuel deficit forces at least k more refuelling stops, at depots
+                    # the label can still reach (`band_bound`)
                     deficit = hf - (f2 - reserve)
                     if deficit > tol:
                         k = np.ceil((deficit - tol) / (capacity - reserve))
-                        if n_levels > 1:
-                            top = min(k, n_levels - 1)
-                            q1 = t2 + max(ht, h_stops[int(top), w]) + refuel_h * (k - top)
-                        else:
-                            q1 += refuel_h * k
+                        q1 += refuel_h * k
+                        if n_band_slots > 0 and deficit < _INF:
+                            j = int(deficit / band_l) - band_lo(hf, capacity - reserve, band_l)
+                            j = min(max(j, 0), n_band_slots - 1)
+                            q1 = max(q1, t2 + h_band[w, j])
                 q2 = b2 + hf
             if found:
                 if objective == OBJ_PARETO:
