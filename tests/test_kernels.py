@@ -221,7 +221,7 @@ def test_band_bound_never_exceeds_the_optimum(data: st.DataObject) -> None:
     )[0]
     h_origin = kern.reverse_dijkstra(
         graph.indptr,
-        graph.head.astype(np.int32),
+        graph.head,
         graph.arc_hours,
         no_w,
         np.array([origin], np.int64),

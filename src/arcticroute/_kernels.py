@@ -410,6 +410,18 @@ def _band_hi(h_fuel_l, band_l):  # type: ignore[no-untyped-def]
     return int(np.floor((h_fuel_l + _BAND_EPS) / band_l))
 
 
+@nb.njit(cache=True, nogil=True)
+def _offer(val, hk, hv, pos, size, s, a, key):  # type: ignore[no-untyped-def]
+    # Give unsettled state s the value a (queued by key) if that improves it; new size.
+    if pos[s] != -2 and a < val[s]:
+        val[s] = a
+        if pos[s] < 0:
+            pos[s] = size
+            size += 1
+        _sift_up(hk, hv, pos, pos[s], key, s, size)
+    return size
+
+
 @nb.njit(
     _sig(_af8_2, _ai8, _ai4, _af8, _af8, _af8, _af8, _ai8, _f8, _f8, _f8, _i8, _f8, _f8),
     cache=True,
@@ -503,12 +515,7 @@ def band_bound(  # type: ignore[no-untyped-def]
             # a full tank reaches the target from here: every band may stop here
             a = h_time[d] + refuel_h
             for s in range(d * n_slots, d * n_slots + node_top[d] + 1):
-                if a < val[s]:
-                    val[s] = a
-                    if pos[s] < 0:
-                        pos[s] = size
-                        size += 1
-                    _sift_up(hk, hv, pos, pos[s], a + h_origin[d], s, size)
+                size = _offer(val, hk, hv, pos, size, s, a, a + h_origin[d])
     stop = -1
     if node_top[origin] >= 0:
         b_o = int(np.floor(max(origin_deficit_l, 0.0) / band_l)) - node_lo[origin]
@@ -535,12 +542,7 @@ def band_bound(  # type: ignore[no-untyped-def]
             # refuelled here, w's lowest band is reached: every band of w may stop here
             a2 = a + refuel_h
             for s2 in range(s + 1, s + node_top[w] + 1):
-                if pos[s2] != -2 and a2 < val[s2]:
-                    val[s2] = a2
-                    if pos[s2] < 0:
-                        pos[s2] = size
-                        size += 1
-                    _sift_up(hk, hv, pos, pos[s2], a2 + h_origin[w], s2, size)
+                size = _offer(val, hk, hv, pos, size, s2, a2, a2 + h_origin[w])
         for p in range(rptr[w], rptr[w + 1]):
             tau = rw_time[p]
             v = rtail[p]
@@ -548,19 +550,14 @@ def band_bound(  # type: ignore[no-untyped-def]
             if tau == _INF or top_v < 0:
                 continue
             lo_v = node_lo[v]
-            # the bands of v that driving to w turns into bw
-            j_first = max(bw if jw > 0 else lo_v, lo_v) - lo_v
-            j_last = min(bw, lo_v + top_v) - lo_v
+            # the bands of v that driving to w turns into bw: bw itself, and below it too
+            # when bw is w's lowest band
+            j_first = max(bw - lo_v, 0) if jw > 0 else 0
+            j_last = min(bw - lo_v, top_v)
             a2 = a + tau
             k2 = a2 + h_origin[v]
             for s2 in range(v * n_slots + j_first, v * n_slots + j_last + 1):
-                ps = pos[s2]
-                if ps != -2 and a2 < val[s2]:
-                    val[s2] = a2
-                    if ps < 0:
-                        ps = size
-                        size += 1
-                    _sift_up(hk, hv, pos, ps, k2, s2, size)
+                size = _offer(val, hk, hv, pos, size, s2, a2, k2)
     out = val.reshape(n, n_slots)
     for v in range(n):
         top = node_top[v]

@@ -730,19 +730,19 @@ def _search(
     # the band bound (`_kernels.band_bound`) needs the hours from the origin; they are
     # computed before it is sure that the fastest route does not fit the tank, which
     # `_static_fastest` has nearly always ruled out already
-    band_wanted = (
+    stops_cost_time = (
         objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
         and finite_tank
         and q.refuel_h > 0.0
         and q.capacity_l > q.reserve_l
-        and not q.via
-        and depots.size > 0
     )
+    band_wanted = stops_cost_time and not q.via and depots.size > 0
+    use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
     try:
         fut_fuel = pool.submit(fuel_bounds, rw_litres, True) if pool is not None else None
         rw_time = w_time[rarc]
         rw_risk = no_w
-        if objective in (kern.OBJ_RISK, kern.OBJ_PARETO):
+        if use_hr:
             with np.errstate(invalid="ignore"):
                 w_risk = np.where(arc_ok, w_time * arc_risk * minrf[arc_cell], np.inf)
             rw_risk = _f8(np.where(np.isnan(w_risk), np.inf, w_risk))[rarc]
@@ -777,14 +777,7 @@ def _search(
         use_hf = objective in (kern.OBJ_FUEL, kern.OBJ_PARETO) or (
             finite_tank and q.refuel_h > 0.0 and not trivially_in_range
         )
-        use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
-        refuel_bound = (
-            objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
-            and use_hf
-            and finite_tank
-            and q.refuel_h > 0.0
-            and q.capacity_l > q.reserve_l
-        )
+        refuel_bound = stops_cost_time and use_hf
         use_band = band_wanted and refuel_bound
         fuel_done: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None
         if use_hf or (finite_tank and not trivially_in_range):
