@@ -13,8 +13,15 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from arcticroute import _kernels as kern
-from arcticroute.solver import CompiledGraph, WeatherTable, _epochs, solve
-from strategies import compiled_graphs, corridor_graphs, make_graph
+from arcticroute.solver import (
+    CompiledGraph,
+    WeatherTable,
+    _calm_epochs,
+    _epochs,
+    _per_cell_bounds,
+    solve,
+)
+from strategies import compiled_graphs, corridor_graphs, make_graph, weather_tables
 
 
 def random_graph(seed: int, n: int = 200, m: int = 900) -> CompiledGraph:
@@ -102,14 +109,47 @@ def test_reverse_dijkstra_matches_scipy(seed: int) -> None:
     assert np.all(np.isinf(d1[both > 2.0 + 1e-9]))
 
 
+def earliest_path(
+    g: CompiledGraph, weather: WeatherTable | None, origin: int, target: int, depart: float
+) -> tuple[float, float, int, np.ndarray, np.ndarray]:
+    ep = _epochs(weather) if weather is not None else _calm_epochs(1)
+    cells = g.arc_cell if weather is not None else np.zeros(g.n_arcs, np.int64)
+    fastest = float(_per_cell_bounds(ep, depart)[0].max())
+    h_per_km = kern.least_per_km(g.indptr, g.head, g.arc_hours, g.node_x_km, g.node_y_km)
+    return kern.earliest_arrival_path(  # type: ignore[no-any-return]
+        g.indptr,
+        g.head,
+        g.arc_hours,
+        g.arc_litres,
+        cells,
+        np.ones(0, np.bool_),
+        ep.ptr,
+        ep.start,
+        ep.open,
+        ep.speed,
+        ep.fuel,
+        g.node_x_km,
+        g.node_y_km,
+        h_per_km / fastest if fastest > 0 else 0.0,
+        origin,
+        target,
+        depart,
+    )
+
+
+def check_path(g: CompiledGraph, arcs: np.ndarray, origin: int, target: int) -> None:
+    nodes = [origin] + [int(g.head[a]) for a in arcs]
+    for a, u in zip(arcs, nodes[:-1], strict=True):
+        assert g.indptr[u] <= a < g.indptr[u + 1]
+    assert nodes[-1] == target
+
+
 @pytest.mark.parametrize("seed", range(4))
-def test_fastest_path_matches_scipy_whatever_the_coordinates(seed: int) -> None:
+def test_earliest_arrival_path_matches_scipy_whatever_the_coordinates(seed: int) -> None:
     g = random_graph(seed)
     dist = dijkstra(matrix(g, g.arc_hours), indices=0)
     for target in range(1, g.n_nodes, 11):
-        hours, litres, settled, arcs = kern.fastest_path(
-            g.indptr, g.head, g.arc_hours, g.arc_litres, g.node_x_km, g.node_y_km, 0, target
-        )
+        hours, litres, settled, arcs, departs = earliest_path(g, None, 0, target, 0.0)
         if math.isinf(dist[target]):
             assert math.isinf(hours)
             assert arcs.size == 0
@@ -118,10 +158,61 @@ def test_fastest_path_matches_scipy_whatever_the_coordinates(seed: int) -> None:
         assert settled >= 1
         assert litres == pytest.approx(float(g.arc_litres[arcs].sum()))
         assert float(g.arc_hours[arcs].sum()) == pytest.approx(hours, rel=1e-12)
-        nodes = [0] + [int(g.head[a]) for a in arcs]
-        for a, u in zip(arcs, nodes[:-1], strict=True):
-            assert g.indptr[u] <= a < g.indptr[u + 1]
-        assert nodes[-1] == target
+        np.testing.assert_allclose(departs, np.cumsum(np.r_[0.0, g.arc_hours[arcs]])[:-1])
+        check_path(g, arcs, 0, target)
+
+
+def earliest_arrivals_by_relaxation(
+    g: CompiledGraph, weather: WeatherTable, origin: int, depart: float
+) -> np.ndarray:
+    """Bellman-Ford over time-dependent arcs, leaving at once or at any later step start."""
+    ep = _epochs(weather)
+    starts = [weather.t0_h + k * weather.step_h for k in range(weather.n_steps)]
+    best = np.full(g.n_nodes, math.inf)
+    best[origin] = depart
+    tails = np.repeat(np.arange(g.n_nodes), np.diff(g.indptr))
+    for _ in range(g.n_nodes):
+        for e in range(g.n_arcs):
+            t = best[tails[e]]
+            if math.isinf(t):
+                continue
+            for tau in [t, *sorted(x for x in starts if x > t)]:
+                status, arrive, _d, _k = kern.traverse_arc(
+                    ep.ptr, ep.start, ep.open, ep.speed, int(g.arc_cell[e]), tau, g.arc_hours[e]
+                )
+                if status == kern.TRAV_OK:
+                    best[g.head[e]] = min(best[g.head[e]], arrive)
+                    break
+    return best
+
+
+@given(st.data())
+def test_earliest_arrival_path_matches_a_relaxation_oracle(data: st.DataObject) -> None:
+    g = data.draw(compiled_graphs(n_cells=2, max_nodes=8))
+    weather = data.draw(weather_tables(2, max_steps=4))
+    depart = data.draw(st.sampled_from([0.0, 0.25, 1.0, 2.5]))
+    xy = data.draw(st.lists(st.floats(-3.0, 3.0), min_size=2 * g.n_nodes, max_size=2 * g.n_nodes))
+    g = replace(g, node_x_km=np.array(xy[::2]), node_y_km=np.array(xy[1::2]))
+    best = earliest_arrivals_by_relaxation(g, weather, 0, depart)
+    ep = _epochs(weather)
+    for target in range(g.n_nodes):
+        arrive, litres, _settled, arcs, departs = earliest_path(g, weather, 0, target, depart)
+        if math.isinf(best[target]):
+            assert math.isinf(arrive)
+            continue
+        assert arrive == pytest.approx(best[target], abs=1e-9)
+        check_path(g, arcs, 0, target)
+        t = depart
+        burnt = 0.0
+        for e, tau in zip(arcs, departs, strict=True):
+            assert tau >= t - 1e-12
+            status, t, _d, k = kern.traverse_arc(
+                ep.ptr, ep.start, ep.open, ep.speed, int(g.arc_cell[e]), tau, g.arc_hours[e]
+            )
+            assert status == kern.TRAV_OK
+            burnt += g.arc_litres[e] * ep.fuel[k]
+        assert t == pytest.approx(arrive, abs=1e-12)
+        assert burnt == pytest.approx(litres)
 
 
 def one_cell(opn: list[bool], speed: list[float], step_h: float = 1.0) -> WeatherTable:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -83,6 +84,14 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
             assert got == pytest.approx(best, abs=1e-9), f"{objective}: {got} != oracle {best}"
         else:
             assert got <= best + 1e-9, f"{objective}: {got} worse than oracle {best}"
+    # the label search alone, without the earliest-arrival shortcut that answers most
+    # time queries above
+    with mock.patch("arcticroute.solver._fastest", return_value=None):
+        slow = run(graph, weather, q)
+    fast = run(graph, weather, q)
+    assert slow.feasible == fast.feasible
+    if fast.feasible:
+        assert slow.plans[0].arrive_h == pytest.approx(fast.plans[0].arrive_h, abs=1e-9)
 
 
 def check_pareto(graph: CompiledGraph, weather: WeatherTable | None, q: Query) -> None:

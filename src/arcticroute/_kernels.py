@@ -54,7 +54,7 @@ __all__ = [
     "band_bound",
     "band_lo",
     "charged_hours",
-    "fastest_path",
+    "earliest_arrival_path",
     "label_search",
     "least_per_km",
     "reverse_csr",
@@ -631,118 +631,6 @@ def least_per_km(indptr, head, weight, x_km, y_km):  # type: ignore[no-untyped-d
     return 0.0
 
 
-@nb.njit(
-    _sig((_f8, _f8, _i8, _ai8), _ai8, _ai8, _af8, _af8, _af8, _af8, _i8, _i8),
-    cache=True,
-    nogil=True,
-)
-def fastest_path(indptr, head, w_time, w_litres, x_km, y_km, origin, target):  # type: ignore[no-untyped-def]
-    """Point-to-point A* on static arc times, ties broken by fewer litres.
-
-    The bound is the straight-line distance to the target divided by the fastest
-    straight-line speed of any usable arc, so it is consistent whatever the projection of
-    the coordinates (triangle inequality) and needs no preprocessing.
-
-    Parameters
-    ----------
-    indptr, head : arrays of int64
-        CSR arcs.
-    w_time : array of float64, shape (m,)
-        Hours per arc (``inf`` hides the arc).
-    w_litres : array of float64, shape (m,)
-        Litres per arc (tie-break only).
-    x_km, y_km : arrays of float64, shape (n,)
-        Planar node coordinates, kilometres.
-    origin, target : int
-        Node indices.
-
-    Returns
-    -------
-    hours : float
-        Travel time of the fastest path (``inf`` if the target is unreachable).
-    litres : float
-        Litres along it.
-    settled : int
-        Nodes settled.
-    arcs : array of int64
-        Arcs of the path, in order (empty if unreachable or origin == target).
-    """
-    n = indptr.shape[0] - 1
-    scale = least_per_km(indptr, head, w_time, x_km, y_km)
-    tx = x_km[target]
-    ty = y_km[target]
-    if not (np.isfinite(tx) and np.isfinite(ty)):
-        scale = 0.0
-    d1 = np.full(n, _INF)
-    d2 = np.full(n, _INF)
-    hh = np.full(n, -1.0)  # cached bound, -1 = not computed yet
-    pred = np.full(n, -1, np.int64)
-    pos = np.full(n, -1, np.int32)  # heap slot, -1 never queued, -2 settled
-    hk = np.empty(n, np.float64)
-    hv = np.empty(n, np.int32)
-    d1[origin] = 0.0
-    d2[origin] = 0.0
-    size = _sift_up(hk, hv, pos, 0, 0.0, origin, 1)
-    settled = 0
-    while size > 0:
-        v = hv[0]
-        size -= 1
-        if size > 0:
-            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size)
-        pos[v] = -2
-        settled += 1
-        if v == target:
-            break
-        a = d1[v]
-        b = d2[v]
-        for e in range(indptr[v], indptr[v + 1]):
-            w = w_time[e]
-            if w == _INF:
-                continue
-            u = head[e]
-            pu = pos[u]
-            if pu == -2:
-                continue
-            na = a + w
-            if na > d1[u]:
-                continue
-            nb_ = b + w_litres[e]
-            if na < d1[u] or nb_ < d2[u]:
-                d1[u] = na
-                d2[u] = nb_
-                pred[u] = e
-                h = hh[u]
-                if h < 0.0:
-                    h = 0.0
-                    if scale > 0.0:
-                        dx = x_km[u] - tx
-                        dy = y_km[u] - ty
-                        h = np.sqrt(dx * dx + dy * dy) * scale
-                        if not np.isfinite(h):
-                            h = 0.0
-                    hh[u] = h
-                if pu < 0:
-                    pu = size
-                    size += 1
-                _sift_up(hk, hv, pos, pu, na + h, u, size)
-    if pos[target] != -2:
-        return _INF, _INF, settled, np.empty(0, np.int64)
-    k = 0
-    v = target
-    while v != origin:
-        k += 1
-        e = pred[v]
-        v = _tail_of(indptr, e)
-    arcs = np.empty(k, np.int64)
-    v = target
-    while v != origin:
-        k -= 1
-        e = pred[v]
-        arcs[k] = e
-        v = _tail_of(indptr, e)
-    return d1[target], d2[target], settled, arcs
-
-
 # --------------------------------------------------------------------------------------
 # Weather helpers
 # --------------------------------------------------------------------------------------
@@ -984,6 +872,183 @@ def stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t):
         is not allowed at ``t``, ``inf`` if never).
     """
     return _stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t)
+
+
+@nb.njit(
+    _sig(
+        (_f8, _f8, _i8, _ai8, _af8),
+        _ai8,  # indptr
+        _ai8,  # head
+        _af8,  # arc_hours
+        _af8,  # arc_litres
+        _ai8,  # arc_cell
+        _ab1,  # arc_ok
+        _ai8,  # ep_ptr
+        _af8,  # ep_start
+        _ab1,  # ep_open
+        _af8,  # ep_speed
+        _af8,  # ep_fuel
+        _af8,  # x_km
+        _af8,  # y_km
+        _f8,  # h_per_km
+        _i8,  # origin
+        _i8,  # target
+        _f8,  # depart
+    ),
+    cache=True,
+    nogil=True,
+)
+def earliest_arrival_path(  # type: ignore[no-untyped-def]
+    indptr,
+    head,
+    arc_hours,
+    arc_litres,
+    arc_cell,
+    arc_ok,
+    ep_ptr,
+    ep_start,
+    ep_open,
+    ep_speed,
+    ep_fuel,
+    x_km,
+    y_km,
+    h_per_km,
+    origin,
+    target,
+    depart,
+):
+    """Time-dependent point-to-point A* that may wait anywhere; ties: fewer litres.
+
+    A relaxation of `label_search` without fuel, duty or halting rules: the vehicle leaves
+    each node on an arc as soon as the arc's cell lets it through (now, or at a later epoch
+    start of that cell). The Ichoua model is FIFO (leaving later never arrives earlier), so
+    one label per node is exact for this relaxation (Dreyfus 1969) and its arrival is a
+    lower bound on every plan's; a path that keeps the real rules is therefore optimal.
+
+    Parameters
+    ----------
+    indptr, head : arrays of int64
+        CSR arcs.
+    arc_hours, arc_litres : arrays of float64
+        Calm hours and litres per arc.
+    arc_cell : array of int64
+        Weather cell per arc.
+    arc_ok : array of bool
+        False for arcs that may not be used; empty = all may.
+    ep_ptr, ep_start, ep_open, ep_speed, ep_fuel : arrays
+        Epoch tables (module docstring).
+    x_km, y_km : arrays of float64
+        Planar node coordinates, km.
+    h_per_km : float
+        Least hours per straight-line km of any arc in any weather still to come (the A*
+        bound's factor, `least_per_km` over the fastest speed factor); 0 = no bound.
+    origin, target : int
+        Node indices.
+    depart : float
+        Departure time, hours.
+
+    Returns
+    -------
+    arrival : float
+        Earliest arrival at the target, hours (``inf`` if unreachable).
+    litres : float
+        Litres along the returned path.
+    settled : int
+        Nodes settled.
+    arcs : array of int64
+        Arcs of the path, in order (empty if unreachable or origin == target).
+    departs : array of float64
+        Departure time of each arc of the path, hours.
+    """
+    n = indptr.shape[0] - 1
+    all_ok = arc_ok.shape[0] == 0
+    scale = h_per_km
+    tx = x_km[target]
+    ty = y_km[target]
+    if not (np.isfinite(tx) and np.isfinite(ty)):
+        scale = 0.0
+    d1 = np.full(n, _INF)
+    d2 = np.full(n, _INF)
+    hh = np.full(n, -1.0)  # cached bound, -1 = not computed yet
+    pred = np.full(n, -1, np.int64)
+    pdep = np.empty(n, np.float64)
+    pos = np.full(n, -1, np.int32)  # heap slot, -1 never queued, -2 settled
+    hk = np.empty(n, np.float64)
+    hv = np.empty(n, np.int32)
+    d1[origin] = depart
+    d2[origin] = 0.0
+    size = _sift_up(hk, hv, pos, 0, depart, origin, 1)
+    settled = 0
+    while size > 0:
+        v = hv[0]
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size)
+        pos[v] = -2
+        settled += 1
+        if v == target:
+            break
+        t = d1[v]
+        b = d2[v]
+        for e in range(indptr[v], indptr[v + 1]):
+            if not all_ok and not arc_ok[e]:
+                continue
+            u = head[e]
+            pu = pos[u]
+            if pu == -2:
+                continue
+            c = arc_cell[e]
+            k = _epoch_of(ep_ptr, ep_start, c, t)
+            kend = ep_ptr[c + 1]
+            tau = t
+            while True:
+                st, na, _drv = _traverse(
+                    ep_ptr, ep_start, ep_open, ep_speed, c, k, tau, arc_hours[e]
+                )
+                if st == TRAV_OK:
+                    break
+                k += 1
+                if k >= kend:
+                    break
+                tau = ep_start[k]
+            if st != TRAV_OK or na > d1[u]:
+                continue
+            nb_ = b + arc_litres[e] * ep_fuel[k]
+            if na < d1[u] or nb_ < d2[u]:
+                d1[u] = na
+                d2[u] = nb_
+                pred[u] = e
+                pdep[u] = tau
+                h = hh[u]
+                if h < 0.0:
+                    h = 0.0
+                    if scale > 0.0:
+                        dx = x_km[u] - tx
+                        dy = y_km[u] - ty
+                        h = np.sqrt(dx * dx + dy * dy) * scale
+                        if not np.isfinite(h):
+                            h = 0.0
+                    hh[u] = h
+                if pu < 0:
+                    pu = size
+                    size += 1
+                _sift_up(hk, hv, pos, pu, na + h, u, size)
+    if pos[target] != -2:
+        return _INF, _INF, settled, np.empty(0, np.int64), np.empty(0, np.float64)
+    k = 0
+    v = target
+    while v != origin:
+        k += 1
+        v = _tail_of(indptr, pred[v])
+    arcs = np.empty(k, np.int64)
+    departs = np.empty(k, np.float64)
+    v = target
+    while v != origin:
+        k -= 1
+        arcs[k] = pred[v]
+        departs[k] = pdep[v]
+        v = _tail_of(indptr, pred[v])
+    return d1[target], d2[target], settled, arcs, departs
 
 
 # --------------------------------------------------------------------------------------

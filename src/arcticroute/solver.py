@@ -478,121 +478,172 @@ def _is_static(weather: WeatherTable | None, depart_h: float) -> bool:
     return not bool(np.any((n_ep > 1) & (ep.start[ep.ptr[1:] - 1] > depart_h)))
 
 
-_LEAST_L_PER_KM: weakref.WeakKeyDictionary[CompiledGraph, float] = weakref.WeakKeyDictionary()
+_LEAST_PER_KM: weakref.WeakKeyDictionary[CompiledGraph, dict[str, float]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _least_litres_per_km(graph: CompiledGraph) -> float:
-    """Calm litres per straight-line km of the thriftiest arc (`_kernels.least_per_km`)."""
-    found = _LEAST_L_PER_KM.get(graph)
-    if found is None:
-        found = float(
+def _least_per_km(graph: CompiledGraph, what: Literal["hours", "litres"]) -> float:
+    """Calm hours or litres per straight-line km of the best arc (`_kernels.least_per_km`)."""
+    found = _LEAST_PER_KM.setdefault(graph, {})
+    if what not in found:
+        found[what] = float(
             kern.least_per_km(
                 _i8(graph.indptr),
                 _i8(graph.head),
-                _f8(graph.arc_litres),
+                _f8(graph.arc_hours if what == "hours" else graph.arc_litres),
                 _f8(graph.node_x_km),
                 _f8(graph.node_y_km),
             )
         )
-        _LEAST_L_PER_KM[graph] = found
-    return found
+    return found[what]
 
 
-def _static_fastest(
+def _calm_epochs(n_cells: int) -> _Epochs:
+    """Weather that is open and calm in every one of ``n_cells`` cells, always."""
+    one = _epochs(None)
+    return replace(
+        one,
+        ptr=np.arange(n_cells + 1, dtype=np.int64),
+        **{
+            f: np.repeat(getattr(one, f), n_cells)
+            for f in ("start", "open", "speed", "fuel", "risk", "stand", "fuel_min")
+        },
+    )
+
+
+def _fastest(
     graph: CompiledGraph,
     q: _Query,
     weather: WeatherTable | None,
     banned_arcs: NDArray[np.bool_] | None,
     banned_nodes: NDArray[np.bool_] | None,
 ) -> SolveResult | None:
-    """The plain fastest path, when it is provably the answer; else None.
+    """The earliest-arrival path, when it is provably the answer; else None.
 
-    With weather that no longer changes after departure and the time objective, the
-    fastest path (ties: fewer litres) is optimal whenever it fits the tank, the duty limit
-    and the deadline as it is: no stop could make it earlier. A forward A* finds it at the
-    cost of a fraction of one Dijkstra, without the reverse bounds the label search needs.
+    For the time objective without via points, `_kernels.earliest_arrival_path` finds the
+    earliest arrival of a relaxation (no tank, no duty limit, waiting allowed anywhere; ties:
+    fewer litres) with one label per node, at the cost of a fraction of one Dijkstra and
+    without the reverse bounds the label search needs. No plan arrives earlier. Its path is
+    replayed under the real rules; when it needs no refuelling stop, stands only where it
+    may, and keeps the duty limit and the deadline as it is, it is optimal.
     """
-    if q.objective != "time" or q.via or not _is_static(weather, q.depart_h):
+    if q.objective != "time" or q.via:
         return None
-    ep = _epochs(weather)
-    last = ep.ptr[1:] - 1  # the epoch in force from departure on, per cell
-    n = graph.n_nodes
-    arc_hours = _f8(graph.arc_hours)
-    arc_litres = _f8(graph.arc_litres)
-    arc_ok: NDArray[np.bool_] | None = None
-    if weather is None:
-        w_time = arc_hours
-        w_litres = arc_litres
-        cell = None
-    else:
-        cell = _i8(graph.arc_cell)
-        arc_ok = ep.open[last][cell]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            w_time = np.ascontiguousarray(arc_hours / ep.speed[last][cell])
-        w_litres = np.ascontiguousarray(arc_litres * ep.fuel[last][cell])
-    if banned_arcs is not None:
-        arc_ok = ~banned_arcs if arc_ok is None else arc_ok & ~banned_arcs
-    if banned_nodes is not None:
-        tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(graph.indptr))
-        keep = ~banned_nodes[graph.head] & ~banned_nodes[tail]
-        arc_ok = keep if arc_ok is None else arc_ok & keep
+    n_cells = max(int(graph.arc_cell.max(initial=0)), int(graph.node_cell.max(initial=0))) + 1
+    ep = _calm_epochs(n_cells) if weather is None else _epochs(weather)
+    maxsp, minff, _minrf = _per_cell_bounds(ep, q.depart_h)
+    fastest = float(maxsp.max(initial=0.0))
+    thriftiest = float(minff.min(initial=np.inf))
+    if not (fastest > 0.0 and math.isfinite(thriftiest)):
+        return None  # nothing ever opens: the label search explains it
     x_km = _f8(graph.node_x_km)
     y_km = _f8(graph.node_y_km)
     # no path can burn less than this: when it exceeds the fuel, skip the search
     least_l = (
-        _least_litres_per_km(graph)
-        * float(ep.fuel[last].min())
+        _least_per_km(graph, "litres")
+        * thriftiest
         * math.hypot(x_km[q.target] - x_km[q.origin], y_km[q.target] - y_km[q.origin])
     )
     if least_l > q.start_fuel_l - q.reserve_l + TOL:
         return None
-    if arc_ok is not None:
-        w_time = np.where(arc_ok, w_time, np.inf)
-    hours, _litres, settled, arcs = kern.fastest_path(
+    n = graph.n_nodes
+    arc_ok = np.ones(0, np.bool_)
+    if banned_arcs is not None:
+        arc_ok = ~banned_arcs
+    if banned_nodes is not None:
+        tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(graph.indptr))
+        keep = ~banned_nodes[graph.head] & ~banned_nodes[tail]
+        arc_ok = keep if arc_ok.shape[0] == 0 else arc_ok & keep
+    arc_cell = _i8(graph.arc_cell)
+    arc_hours = _f8(graph.arc_hours)
+    arc_litres = _f8(graph.arc_litres)
+    arrive, _litres, settled, arcs, departs = kern.earliest_arrival_path(
         _i8(graph.indptr),
         _i8(graph.head),
-        w_time,
-        w_litres,
+        arc_hours,
+        arc_litres,
+        arc_cell,
+        _b1(arc_ok),
+        ep.ptr,
+        ep.start,
+        ep.open,
+        ep.speed,
+        ep.fuel,
         x_km,
         y_km,
+        _least_per_km(graph, "hours") / fastest,
         q.origin,
         q.target,
+        q.depart_h,
     )
-    if not math.isfinite(hours):
+    if not math.isfinite(arrive):
         return None
-    # replay it exactly as the label search would, checking range, duty and deadline
+    plan = _replay(graph, q, ep, [int(e) for e in arcs], [float(d) for d in departs])
+    return None if plan is None else SolveResult(True, (plan,), int(settled))
+
+
+def _replay(
+    graph: CompiledGraph, q: _Query, ep: _Epochs, arcs: list[int], departs: list[float]
+) -> RawPlan | None:
+    """A path with given departures as a plan under the rules of the label search.
+
+    None when it breaks one of them without a refuelling stop: fuel below the reserve, a
+    wait where the vehicle may not stand, the duty limit (rests only where a weather wait
+    at a shelter is long enough to count as one, as in the search), or the deadline.
+    """
+    node_cell = graph.node_cell
+    duty_on = math.isfinite(q.max_drive_h)
     steps: list[Step] = []
     t = q.depart_h
     fuel = q.start_fuel_l
-    risk = 0.0
     burnt = 0.0
+    risk = 0.0
     driving = 0.0
+    on_duty = 0.0
     v = q.origin
-    for e in (int(x) for x in arcs):
-        c = 0 if cell is None else int(cell[e])
-        dur = float(arc_hours[e]) / float(ep.speed[last[c]])
-        litres = float(arc_litres[e]) * float(ep.fuel[last[c]])
-        t2 = t + dur
+    in_cell = -1
+    for e, dep in zip(arcs, departs, strict=True):
+        c = int(graph.arc_cell[e])
+        hours = float(graph.arc_hours[e])
+        if dep > t:
+            shelter = bool(graph.node_shelter[v])
+            stand = kern.stand_limit(
+                shelter, ep.ptr, ep.start, ep.open, ep.stand, int(node_cell[v]), in_cell, t
+            )
+            if dep > stand:
+                return None
+            if duty_on and shelter and dep - t >= q.rest_h - TOL:
+                on_duty = 0.0
+            steps.append(Step("wait", v, -1, t, dep, fuel, fuel, 0.0, "weather"))
+        status, t2, drive, k = kern.traverse_arc(ep.ptr, ep.start, ep.open, ep.speed, c, dep, hours)
+        charged = kern.charged_hours(ep.ptr, ep.start, ep.open, ep.speed, c, dep, hours, q.depart_h)
+        litres = float(graph.arc_litres[e]) * float(ep.fuel[k])
         f2 = fuel - litres
-        driving += dur
-        if f2 < q.reserve_l - TOL or t2 > q.deadline_h + TOL or driving > q.max_drive_h + TOL:
+        on_duty += charged
+        if (
+            status != kern.TRAV_OK
+            or f2 < q.reserve_l - TOL
+            or t2 > q.deadline_h + TOL
+            or (duty_on and on_duty > q.max_drive_h + TOL)
+        ):
             return None
-        r = dur * float(graph.arc_risk[e]) * float(ep.risk[last[c]])
-        steps.append(Step("drive", v, e, t, t2, fuel, f2, r))
+        r = charged * float(graph.arc_risk[e]) * float(ep.risk[k])
+        steps.append(Step("drive", v, e, dep, t2, fuel, f2, r))
         burnt += litres
+        driving += drive
         risk += r
-        t, fuel, v = t2, f2, int(graph.head[e])
+        t, fuel, v, in_cell = t2, f2, int(graph.head[e]), c
     if t > q.deadline_h + TOL:
         return None
-    plan = RawPlan(
+    return RawPlan(
         steps=tuple(steps),
         arrive_h=t,
         fuel_used_l=burnt,
         refuelled_l=0.0,
         risk=risk,
-        driving_h=sum(s.end_h - s.start_h for s in steps),
+        driving_h=driving,
     )
-    return SolveResult(True, (plan,), int(settled))
 
 
 _REVERSED: weakref.WeakKeyDictionary[
@@ -729,7 +780,7 @@ def _search(
     )
     # the band bound (`_kernels.band_bound`) needs the hours from the origin; they are
     # computed before it is sure that the fastest route does not fit the tank, which
-    # `_static_fastest` has nearly always ruled out already
+    # `_fastest` has nearly always ruled out already
     stops_cost_time = (
         objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
         and finite_tank
@@ -1405,7 +1456,13 @@ def solve(
     when the speed factor does not change on the way, a little more when it rises during
     the traversal. Like fuel, they then depend on the entry epoch only.
 
-    The search is a multi-label A* (see `arcticroute._kernels.label_search`): a label
+    For the time objective without via points, a relaxation is solved first
+    (`arcticroute._kernels.earliest_arrival_path`: no tank, no duty limit, waiting allowed
+    anywhere; one label per node, since the speed model is FIFO). No plan arrives earlier,
+    so when its path, replayed under the real rules, needs no refuelling stop, stands only
+    where it may and keeps the duty limit and the deadline, it is the answer.
+
+    Otherwise the search is a multi-label A* (see `arcticroute._kernels.label_search`): a label
     dominates another at the same node and via stage when it is no later, has at least the
     fuel, no more duty hours (and no more litres burnt / risk for the objectives that
     count them), may stand still until the later time and may halt there under the same
@@ -1483,7 +1540,7 @@ def solve(
         for name, node in (("origin", o), ("target", t), *(("via", v) for v in vias)):
             if b_nodes[node]:
                 return SolveResult(False, (), 0, f"the {name} node {node} is banned", "unreachable")
-    fast = _static_fastest(graph, q, weather, b_arcs, b_nodes)
+    fast = _fastest(graph, q, weather, b_arcs, b_nodes)
     if fast is not None:
         return fast
     if math.isfinite(q.capacity_l) and not (
