@@ -754,24 +754,22 @@ def _search(
     if banned_nodes is not None:
         depots = depots[~banned_nodes[depots]]
 
-    def fuel_bounds(
-        rw_litres: NDArray[np.float64], with_h_fuel: bool
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
-        # litres to the target per stage; with a finite tank also litres to the nearest
-        # depot or the target, within one tank
-        h_fuel = stage_bounds(rw_litres, no_w)[0] if with_h_fuel else dummy
-        if not finite_tank:
-            return h_fuel, None
+    def litres_to_target(rw_litres: NDArray[np.float64]) -> NDArray[np.float64]:
+        return stage_bounds(rw_litres, no_w)[0]
+
+    def litres_to_depot(rw_litres: NDArray[np.float64]) -> NDArray[np.float64]:
+        # litres to the nearest depot or the target, within one tank
         sinks = np.unique(np.append(depots, q.target)).astype(np.int64)
-        lb_depot = kern.reverse_dijkstra(
+        return kern.reverse_dijkstra(  # type: ignore[no-any-return]
             rptr, rtail, rw_litres, no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
         )[0]
-        return h_fuel, lb_depot
 
-    # The fuel bounds do not depend on the time bound: on a large graph they run on a
-    # second thread while this one computes the time bounds (the kernels release the GIL).
-    # They are started before the time bound says whether they are needed; they nearly
-    # always are when the tank is finite and a stop costs time.
+    # The fuel bounds do not depend on the time bounds: on a large graph they run on a
+    # second thread (the kernels release the GIL), the litres to the target while this one
+    # computes the time bounds, then the litres to a depot (only the labels need them)
+    # while this one runs the band search. They are started before the time bound says
+    # whether they are needed; they nearly always are when the tank is finite and a stop
+    # costs time.
     early_fuel = objective in (kern.OBJ_FUEL, kern.OBJ_PARETO) or (finite_tank and q.refuel_h > 0.0)
     pool = (
         ThreadPoolExecutor(max_workers=1)
@@ -790,7 +788,10 @@ def _search(
     band_wanted = stops_cost_time and not q.via and depots.size > 0
     use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
     try:
-        fut_fuel = pool.submit(fuel_bounds, rw_litres, True) if pool is not None else None
+        fut_h_fuel = pool.submit(litres_to_target, rw_litres) if pool is not None else None
+        fut_lb_depot = (
+            pool.submit(litres_to_depot, rw_litres) if pool is not None and finite_tank else None
+        )
         rw_time = w_time[rarc]
         rw_risk = no_w
         if use_hr:
@@ -801,7 +802,7 @@ def _search(
         h_origin = no_w
         if band_wanted:
             # hours from the origin, the potential of the band search (an A* towards it),
-            # computed while the other thread computes the fuel bounds
+            # computed while the other thread computes the litres to the target
             h_origin = kern.reverse_dijkstra(
                 indptr,
                 head,
@@ -830,16 +831,11 @@ def _search(
         )
         refuel_bound = stops_cost_time and use_hf
         use_band = band_wanted and refuel_bound
-        fuel_done: tuple[NDArray[np.float64], NDArray[np.float64] | None] | None = None
-        if use_hf or (finite_tank and not trivially_in_range):
-            fuel_done = fut_fuel.result() if fut_fuel else fuel_bounds(rw_litres, use_hf)
-        h_fuel = fuel_done[0] if use_hf and fuel_done is not None else dummy
+        h_fuel = dummy
+        if use_hf:
+            h_fuel = fut_h_fuel.result() if fut_h_fuel else litres_to_target(rw_litres)
         h_risk = stage_bounds(rw_risk, no_w)[0] if use_hr else dummy
         del rw_risk
-        lb_depot = np.zeros(n)
-        if finite_tank and not trivially_in_range and fuel_done is not None:
-            assert fuel_done[1] is not None
-            lb_depot = fuel_done[1]
         h_band = dummy
         band_l = 0.0
         if use_band:
@@ -860,11 +856,14 @@ def _search(
                 deficit if math.isfinite(deficit) else 0.0,
                 _BAND_SLACK * h_time[0, q.origin],
             )
+        lb_depot = np.zeros(n)
+        if finite_tank and not trivially_in_range:
+            lb_depot = fut_lb_depot.result() if fut_lb_depot else litres_to_depot(rw_litres)
         # the weighted arcs only fed the bounds: free them before the labels take memory
         del rw_time, rw_litres, h_origin
     finally:
         if pool is not None:
-            pool.shutdown(wait=True)
+            pool.shutdown(wait=True, cancel_futures=True)  # bounds not asked for are dropped
 
     fpar = np.array(
         [
