@@ -57,6 +57,7 @@ __all__ = [
     "earliest_arrival_path",
     "label_search",
     "least_per_km",
+    "node_table",
     "reverse_csr",
     "reverse_dijkstra",
     "stand_limit",
@@ -1177,6 +1178,61 @@ _SI_BITS = 3
 _SI_INCELL = 4
 _N_SI = 5
 
+
+@nb.njit(_sig(_af8_2, _af8_2, _af8_2, _af8_2, _af8, _af8, _ab1, _ab1, _ai8), cache=True, nogil=True)
+def node_table(h_time, h_fuel, h_aux, lb_depot_l, node_stock, node_shelter, node_depot, node_cell):  # type: ignore[no-untyped-def]
+    """The per-(node, via stage) rows `label_search` reads when it offers a label there.
+
+    Built apart from the search so that the caller can free the bounds before the labels
+    take memory.
+
+    Parameters
+    ----------
+    h_time : array of float64, shape (n_via + 1, n)
+        Admissible, consistent lower bound on the hours still needed, per stage and node.
+    h_fuel : array of float64, shape (n_via + 1, n) or (0, 0)
+        Lower bound on litres still to burn (empty: not used, 0).
+    h_aux : array of float64, shape (n_via + 1, n) or (0, 0)
+        The fuel cap (litres along the fastest remaining route, ``use_clamp``) or the lower
+        bound on risk still to accumulate (``use_h_risk``): the two share a column (empty:
+        neither, 0).
+    lb_depot_l : array of float64, shape (n,)
+        Lower bound on litres from each node to the nearest depot or the target (labels
+        that cannot reach one are pruned).
+    node_stock : array of float64, shape (n,)
+        Litres a depot can sell per visit.
+    node_shelter, node_depot : arrays of bool, shape (n,)
+        Node flags.
+    node_cell : array of int64, shape (n,)
+        Weather cell per node.
+
+    Returns
+    -------
+    array of float64, shape (n * (n_via + 1), 8)
+        Row ``node * (n_via + 1) + stage``; columns ``_NT_*`` (integers through an int64
+        view), dominance buckets empty.
+    """
+    nst = h_time.shape[0]
+    n = h_time.shape[1]
+    use_hf = h_fuel.shape[0] > 0
+    use_aux = h_aux.shape[0] > 0
+    node_tab = np.empty((n * nst, _N_NT), np.float64)
+    node_ti = node_tab.view(np.int64)
+    for u in range(n):
+        flags = (1 if node_shelter[u] else 0) | (2 if node_depot[u] else 0) | (node_cell[u] << 2)
+        for sg in range(nst):
+            r = u * nst + sg
+            node_tab[r, _NT_H_TIME] = h_time[sg, u]
+            node_tab[r, _NT_H_FUEL] = h_fuel[sg, u] if use_hf else 0.0
+            node_tab[r, _NT_H_AUX] = h_aux[sg, u] if use_aux else 0.0
+            node_tab[r, _NT_LB_DEPOT] = lb_depot_l[u]
+            node_tab[r, _NT_STOCK] = node_stock[u]
+            node_ti[r, _NT_NODE] = flags
+            node_ti[r, _NT_B_START] = 0
+            node_ti[r, _NT_B_SIZE] = 0
+    return node_tab
+
+
 _SIG_SEARCH = _sig(
     (_i8, _i8, _i8, _ai8, _af8_2, "int32[:, ::1]", _af8),
     _ai8,  # indptr
@@ -1187,9 +1243,8 @@ _SIG_SEARCH = _sig(
     _ai8,  # arc_cell
     _ab1,  # arc_ok
     _ab1,  # node_shelter
-    _ab1,  # node_depot
-    _af8,  # node_stock
     _ai8,  # node_cell
+    _af8_2,  # node_tab
     _ai8,  # ep_ptr
     _af8,  # ep_start
     _ab1,  # ep_open
@@ -1201,11 +1256,6 @@ _SIG_SEARCH = _sig(
     _i8,  # origin
     _i8,  # target
     _ai8,  # via
-    _af8_2,  # h_time
-    _af8_2,  # h_fuel
-    _af8_2,  # h_risk
-    _af8_2,  # clamp_l
-    _af8,  # lb_depot_l
     _af8_2,  # h_band
     _af8,  # fpar
     _ai8,  # ipar
@@ -1222,9 +1272,8 @@ def label_search(  # type: ignore[no-untyped-def]
     arc_cell,
     arc_ok,
     node_shelter,
-    node_depot,
-    node_stock,
     node_cell,
+    node_tab,
     ep_ptr,
     ep_start,
     ep_open,
@@ -1236,11 +1285,6 @@ def label_search(  # type: ignore[no-untyped-def]
     origin,
     target,
     via,
-    h_time,
-    h_fuel,
-    h_risk,
-    clamp_l,
-    lb_depot_l,
     h_band,
     fpar,
     ipar,
@@ -1261,12 +1305,13 @@ def label_search(  # type: ignore[no-untyped-def]
         Weather cell per arc.
     arc_ok : array of bool
         False for banned arcs (and arcs touching banned nodes).
-    node_shelter, node_depot : arrays of bool
-        Node flags.
-    node_stock : array of float64
-        Litres a depot can sell per visit.
+    node_shelter : array of bool
+        Whether each node is a shelter.
     node_cell : array of int64
         Weather cell per node.
+    node_tab : array of float64, shape (n * (n_via + 1), 8)
+        Bounds and flags per node and via stage, from `node_table` (the search also keeps
+        its dominance buckets in it: it is written to).
     ep_ptr, ep_start, ep_open, ep_speed, ep_fuel, ep_risk : arrays
         Epoch tables (module docstring); times in hours, factors dimensionless.
     ep_stand : array of float64
@@ -1279,18 +1324,6 @@ def label_search(  # type: ignore[no-untyped-def]
         Node indices.
     via : array of int64
         Nodes to visit in this order before the target.
-    h_time : array of float64, shape (n_via + 1, n)
-        Admissible, consistent lower bound on the hours still needed, per stage and node.
-    h_fuel : array of float64, shape (n_via + 1, n) or (1, 1)
-        Lower bound on litres still to burn (used when ``ipar[2]``).
-    h_risk : array of float64, shape (n_via + 1, n) or (1, 1)
-        Lower bound on risk still to accumulate (used when ``ipar[3]``).
-    clamp_l : array of float64, shape (n_via + 1, n) or (1, 1)
-        Litres along the fastest remaining route (used when ``ipar[1]``; valid only for
-        static weather and the time objective).
-    lb_depot_l : array of float64, shape (n,)
-        Lower bound on litres from each node to the nearest depot or the target (labels
-        that cannot reach one are pruned).
     h_band : array of float64, shape (n, n_band_slots) or (1, 1)
         Lower bound on the hours to the target of a label that must refuel first, per
         deficit band (`band_bound`); used with ``refuel_bound`` when ``n_band_slots > 0``
@@ -1353,8 +1386,7 @@ def label_search(  # type: ignore[no-untyped-def]
     band_l = fpar[10]
     objective = ipar[0]
     use_clamp = ipar[1] != 0
-    use_hf = ipar[2] != 0
-    use_hr = ipar[3] != 0
+    use_hr = ipar[3] != 0  # ipar[2] (use_h_fuel) shaped the node table only
     refuel_bound = ipar[4] != 0
     duty_on = ipar[5] != 0
     max_labels = ipar[6]
@@ -1387,27 +1419,7 @@ def label_search(  # type: ignore[no-untyped-def]
     heap = np.empty((cap_l, _N_H), np.float64)
     heap_i = heap.view(np.int64)
     hsize = 0
-    if use_clamp and use_hr:
-        raise ValueError("the fuel cap and the risk bound share a column: use one")
-    node_tab = np.empty((n * nst, _N_NT), np.float64)
     node_ti = node_tab.view(np.int64)
-    for u in range(n):
-        flags = (1 if node_shelter[u] else 0) | (2 if node_depot[u] else 0) | (node_cell[u] << 2)
-        for sg in range(nst):
-            r = u * nst + sg
-            node_tab[r, _NT_H_TIME] = h_time[sg, u]
-            node_tab[r, _NT_H_FUEL] = h_fuel[sg, u] if use_hf else 0.0
-            if use_clamp:
-                node_tab[r, _NT_H_AUX] = clamp_l[sg, u]
-            elif use_hr:
-                node_tab[r, _NT_H_AUX] = h_risk[sg, u]
-            else:
-                node_tab[r, _NT_H_AUX] = 0.0
-            node_tab[r, _NT_LB_DEPOT] = lb_depot_l[u]
-            node_tab[r, _NT_STOCK] = node_stock[u]
-            node_ti[r, _NT_NODE] = flags
-            node_ti[r, _NT_B_START] = 0
-            node_ti[r, _NT_B_SIZE] = 0
     pool_f = np.empty((cap_l, _N_PF), np.float64)
     pool_i = pool_f.view(np.int64)
     pool_used = 0

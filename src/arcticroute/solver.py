@@ -865,6 +865,23 @@ def _search(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)  # bounds not asked for are dropped
 
+    # The bounds are copied into the node table: free them before the labels take memory.
+    if use_clamp and use_hr:
+        msg = "the fuel cap and the risk bound share a column of the node table: use one"
+        raise AssertionError(msg)
+    unused = np.empty((0, 0))
+    node_tab = kern.node_table(
+        h_time,
+        h_fuel if use_hf else unused,
+        fast_l if use_clamp else h_risk if use_hr else unused,
+        _f8(lb_depot),
+        stock,
+        shelter,
+        depot,
+        node_cell,
+    )
+    del h_time, h_fuel, h_risk, fast_l, lb_depot
+
     fpar = np.array(
         [
             q.depart_h,
@@ -905,9 +922,8 @@ def _search(
         arc_cell,
         arc_ok,
         shelter,
-        depot,
-        stock,
         node_cell,
+        node_tab,
         ep.ptr,
         ep.start,
         ep.open,
@@ -919,11 +935,6 @@ def _search(
         q.origin,
         q.target,
         np.array(q.via, np.int64),
-        h_time,
-        h_fuel,
-        h_risk,
-        fast_l if use_clamp else dummy,
-        _f8(lb_depot),
         h_band,
         fpar,
         ipar,
