@@ -284,6 +284,14 @@ def test_label_limit_is_reported_not_raised() -> None:
     assert "max_labels" in res.reason
 
 
+@given(st.lists(st.floats(0.0, 1e7) | st.just(math.inf), min_size=1, max_size=40))
+def test_bounds_stored_as_float32_are_the_largest_float32_below(values: list[float]) -> None:
+    exact = np.array(values)
+    stored = np.array([kern.f32_below(x) for x in values], np.float32)
+    assert np.all(stored.astype(np.float64) <= exact)
+    assert np.all(np.nextafter(stored, np.float32(np.inf)).astype(np.float64) >= exact)
+
+
 @given(st.data())
 def test_band_bound_never_exceeds_the_optimum(data: st.DataObject) -> None:
     # Every (node, fuel) state: the band table's hours for its deficit are at most what

@@ -88,10 +88,14 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
     # time queries above
     with mock.patch("arcticroute.solver._fastest", return_value=None):
         slow = run(graph, weather, q)
+        # and with the bounds on two threads, as on large graphs
+        with mock.patch("arcticroute.solver._PARALLEL_MIN_ARCS", 0):
+            threaded = run(graph, weather, q)
     fast = run(graph, weather, q)
-    assert slow.feasible == fast.feasible
-    if fast.feasible:
-        assert slow.plans[0].arrive_h == pytest.approx(fast.plans[0].arrive_h, abs=1e-9)
+    for other in (slow, threaded):
+        assert other.feasible == fast.feasible
+        if fast.feasible:
+            assert other.plans[0].arrive_h == pytest.approx(fast.plans[0].arrive_h, abs=1e-9)
 
 
 def check_pareto(graph: CompiledGraph, weather: WeatherTable | None, q: Query) -> None:

@@ -55,6 +55,7 @@ __all__ = [
     "band_lo",
     "charged_hours",
     "earliest_arrival_path",
+    "f32_below",
     "label_search",
     "least_per_km",
     "node_table",
@@ -423,8 +424,17 @@ def _offer(val, hk, hv, pos, size, s, a, key):  # type: ignore[no-untyped-def]
     return size
 
 
+@nb.njit(_sig("float32", _f8), cache=True, nogil=True)
+def f32_below(x):  # type: ignore[no-untyped-def]
+    """The largest float32 not above ``x``: a lower bound stays one in half the memory."""
+    y = np.float32(x)
+    if np.float64(y) > x:
+        y = np.nextafter(y, np.float32(-_INF))
+    return y
+
+
 @nb.njit(
-    _sig(_af8_2, _ai8, _ai4, _af8, _af8, _af8, _af8, _ai8, _f8, _f8, _f8, _i8, _f8, _f8),
+    _sig("float32[:, ::1]", _ai8, _ai4, _af8, _af8, _af8, _af8, _ai8, _f8, _f8, _f8, _i8, _f8, _f8),
     cache=True,
     nogil=True,
 )
@@ -477,11 +487,12 @@ def band_bound(  # type: ignore[no-untyped-def]
 
     Returns
     -------
-    array of float64, shape (n, n_slots)
+    array of float32, shape (n, n_slots)
         Column ``j`` of row ``v``: a lower bound on the hours from ``v`` to the target for
         a label whose deficit lies in band ``band_lo(h_fuel[v], ...) + j``, i.e. is at
         least ``(band_lo + j) * band_l`` litres (columns past the node's top band repeat
-        it).
+        it), rounded down to float32 (`f32_below`): half the memory of the label search's
+        largest bound table.
 
     Notes
     -----
@@ -559,15 +570,13 @@ def band_bound(  # type: ignore[no-untyped-def]
             k2 = a2 + h_origin[v]
             for s2 in range(v * n_slots + j_first, v * n_slots + j_last + 1):
                 size = _offer(val, hk, hv, pos, size, s2, a2, k2)
-    out = val.reshape(n, n_slots)
+    out = np.empty((n, n_slots), np.float32)
     for v in range(n):
         top = node_top[v]
         lower = max(fill - h_origin[v], 0.0) if h_origin[v] < _INF else 0.0
         for j in range(n_slots):
-            if pos[v * n_slots + j] != -2:
-                out[v, j] = lower
-            if j > top >= 0:
-                out[v, j] = out[v, top]
+            x = val[v * n_slots + j] if pos[v * n_slots + j] == -2 else lower
+            out[v, j] = f32_below(x) if j <= top or top < 0 else out[v, top]
     return out
 
 
@@ -1256,7 +1265,7 @@ _SIG_SEARCH = _sig(
     _i8,  # origin
     _i8,  # target
     _ai8,  # via
-    _af8_2,  # h_band
+    "float32[:, ::1]",  # h_band
     _af8,  # fpar
     _ai8,  # ipar
 )
@@ -1324,7 +1333,7 @@ def label_search(  # type: ignore[no-untyped-def]
         Node indices.
     via : array of int64
         Nodes to visit in this order before the target.
-    h_band : array of float64, shape (n, n_band_slots) or (1, 1)
+    h_band : array of float32, shape (n, n_band_slots) or (1, 1)
         Lower bound on the hours to the target of a label that must refuel first, per
         deficit band (`band_bound`); used with ``refuel_bound`` when ``n_band_slots > 0``
         (no via points).

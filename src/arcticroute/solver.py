@@ -20,7 +20,7 @@ import itertools
 import math
 import os
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -443,6 +443,29 @@ def _reserve_rows() -> int:
     return max(0, int(physical) // (4 * _LABEL_ROW_BYTES))
 
 
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """The C library's ``malloc_trim`` (glibc), or None where it has none (macOS, musl)."""
+    import ctypes
+
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def _return_freed_memory() -> None:
+    """Give the memory the bound searches freed back to the system before the labels grow.
+
+    glibc keeps freed blocks below its (adaptive, up to 32 MB) mmap threshold in the heap:
+    on the 1M range30 query that was ~40-60 MB held through the label search, the peak.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 def _b1(a: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return np.require(a, dtype=np.bool_, requirements=["C", "W"])
 
@@ -747,6 +770,7 @@ def _search(
 
     no_w = np.empty(0)
     dummy = np.zeros((1, 1))
+    no_band = np.zeros((1, 1), np.float32)
     finite_tank = math.isfinite(q.capacity_l)
     use_clamp = static and objective == kern.OBJ_TIME
     usable = q.capacity_l - q.reserve_l
@@ -836,7 +860,7 @@ def _search(
             h_fuel = fut_h_fuel.result() if fut_h_fuel else litres_to_target(rw_litres)
         h_risk = stage_bounds(rw_risk, no_w)[0] if use_hr else dummy
         del rw_risk
-        h_band = dummy
+        h_band = no_band
         band_l = 0.0
         if use_band:
             band_l = usable / _BANDS_PER_TANK
@@ -865,6 +889,8 @@ def _search(
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)  # bounds not asked for are dropped
 
+    if graph.n_arcs >= _PARALLEL_MIN_ARCS:
+        _return_freed_memory()
     # The bounds are copied into the node table: free them before the labels take memory.
     if use_clamp and use_hr:
         msg = "the fuel cap and the risk bound share a column of the node table: use one"
@@ -907,7 +933,7 @@ def _search(
             int(refuel_bound),
             int(duty_on),
             q.max_labels,
-            h_band.shape[1] if h_band is not dummy else 0,
+            h_band.shape[1] if h_band is not no_band else 0,
             int(q.stop_when_full),
             min(q.max_labels, _reserve_rows()),
         ],
