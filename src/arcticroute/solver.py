@@ -445,12 +445,12 @@ def _reserve_rows() -> int:
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    """The C library's ``malloc_trim`` (glibc), or None where it has none (macOS, musl)."""
+    """Return glibc's ``malloc_trim``, or None without glibc (macOS, musl, Windows)."""
     import ctypes
 
     try:
         trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: Windows has no CDLL(None)
         return None
     return trim
 
