@@ -16,7 +16,6 @@ from arcticroute import _kernels as kern
 from arcticroute.solver import (
     CompiledGraph,
     WeatherTable,
-    _calm_epochs,
     _epochs,
     _per_cell_bounds,
     solve,
@@ -112,7 +111,7 @@ def test_reverse_dijkstra_matches_scipy(seed: int) -> None:
 def earliest_path(
     g: CompiledGraph, weather: WeatherTable | None, origin: int, target: int, depart: float
 ) -> tuple[float, float, int, np.ndarray, np.ndarray]:
-    ep = _epochs(weather) if weather is not None else _calm_epochs(1)
+    ep = _epochs(weather)
     cells = g.arc_cell if weather is not None else np.zeros(g.n_arcs, np.int64)
     fastest = float(_per_cell_bounds(ep, depart)[0].max())
     h_per_km = kern.least_per_km(g.indptr, g.head, g.arc_hours, g.node_x_km, g.node_y_km)

@@ -1045,18 +1045,18 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
                 _sift_up(hk, hv, pos, pu, na + h, u, size)
     if pos[target] != -2:
         return _INF, _INF, settled, np.empty(0, np.int64), np.empty(0, np.float64)
-    k = 0
+    n_arcs = 0
     v = target
     while v != origin:
-        k += 1
+        n_arcs += 1
         v = _tail_of(indptr, pred[v])
-    arcs = np.empty(k, np.int64)
-    departs = np.empty(k, np.float64)
+    arcs = np.empty(n_arcs, np.int64)
+    departs = np.empty(n_arcs, np.float64)
     v = target
     while v != origin:
-        k -= 1
-        arcs[k] = pred[v]
-        departs[k] = pdep[v]
+        n_arcs -= 1
+        arcs[n_arcs] = pred[v]
+        departs[n_arcs] = pdep[v]
         v = _tail_of(indptr, pred[v])
     return d1[target], d2[target], settled, arcs, departs
 

@@ -522,17 +522,33 @@ def _least_per_km(graph: CompiledGraph, what: Literal["hours", "litres"]) -> flo
     return found[what]
 
 
-def _calm_epochs(n_cells: int) -> _Epochs:
-    """Weather that is open and calm in every one of ``n_cells`` cells, always."""
-    one = _epochs(None)
-    return replace(
-        one,
-        ptr=np.arange(n_cells + 1, dtype=np.int64),
-        **{
-            f: np.repeat(getattr(one, f), n_cells)
-            for f in ("start", "open", "speed", "fuel", "risk", "stand", "fuel_min")
-        },
-    )
+def _weather_cells(
+    graph: CompiledGraph, weather: WeatherTable | None
+) -> tuple[_Epochs, NDArray[np.int64], NDArray[np.int64]]:
+    """Epochs and the weather cell of each arc and node they are read with.
+
+    Without weather every arc and node is in the one calm cell of `_epochs(None)`.
+    """
+    if weather is None:
+        # zero pages cost no memory, read or not
+        cells = np.zeros(graph.n_arcs, np.int64), np.zeros(graph.n_nodes, np.int64)
+        return _epochs(None), *cells
+    return _epochs(weather), _i8(graph.arc_cell), _i8(graph.node_cell)
+
+
+def _allowed_arcs(
+    graph: CompiledGraph,
+    banned_arcs: NDArray[np.bool_] | None,
+    banned_nodes: NDArray[np.bool_] | None,
+) -> NDArray[np.bool_] | None:
+    """Arcs neither banned nor touching a banned node; None when nothing is banned."""
+    if banned_arcs is None and banned_nodes is None:
+        return None
+    ok = np.ones(graph.n_arcs, np.bool_) if banned_arcs is None else ~banned_arcs
+    if banned_nodes is not None:
+        tail = np.repeat(np.arange(graph.n_nodes, dtype=np.int64), np.diff(graph.indptr))
+        ok &= ~banned_nodes[graph.head] & ~banned_nodes[tail]
+    return ok
 
 
 def _fastest(
@@ -553,8 +569,7 @@ def _fastest(
     """
     if q.objective != "time" or q.via:
         return None
-    n_cells = max(int(graph.arc_cell.max(initial=0)), int(graph.node_cell.max(initial=0))) + 1
-    ep = _calm_epochs(n_cells) if weather is None else _epochs(weather)
+    ep, arc_cell, node_cell = _weather_cells(graph, weather)
     maxsp, minff, _minrf = _per_cell_bounds(ep, q.depart_h)
     fastest = float(maxsp.max(initial=0.0))
     thriftiest = float(minff.min(initial=np.inf))
@@ -570,24 +585,14 @@ def _fastest(
     )
     if least_l > q.start_fuel_l - q.reserve_l + TOL:
         return None
-    n = graph.n_nodes
-    arc_ok = np.ones(0, np.bool_)
-    if banned_arcs is not None:
-        arc_ok = ~banned_arcs
-    if banned_nodes is not None:
-        tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(graph.indptr))
-        keep = ~banned_nodes[graph.head] & ~banned_nodes[tail]
-        arc_ok = keep if arc_ok.shape[0] == 0 else arc_ok & keep
-    arc_cell = _i8(graph.arc_cell)
-    arc_hours = _f8(graph.arc_hours)
-    arc_litres = _f8(graph.arc_litres)
+    arc_ok = _allowed_arcs(graph, banned_arcs, banned_nodes)
     arrive, _litres, settled, arcs, departs = kern.earliest_arrival_path(
         _i8(graph.indptr),
         _i8(graph.head),
-        arc_hours,
-        arc_litres,
+        _f8(graph.arc_hours),
+        _f8(graph.arc_litres),
         arc_cell,
-        _b1(arc_ok),
+        np.ones(0, np.bool_) if arc_ok is None else arc_ok,
         ep.ptr,
         ep.start,
         ep.open,
@@ -602,12 +607,18 @@ def _fastest(
     )
     if not math.isfinite(arrive):
         return None
-    plan = _replay(graph, q, ep, [int(e) for e in arcs], [float(d) for d in departs])
+    plan = _replay(graph, q, ep, arc_cell, node_cell, arcs.tolist(), departs.tolist())
     return None if plan is None else SolveResult(True, (plan,), int(settled))
 
 
 def _replay(
-    graph: CompiledGraph, q: _Query, ep: _Epochs, arcs: list[int], departs: list[float]
+    graph: CompiledGraph,
+    q: _Query,
+    ep: _Epochs,
+    arc_cell: NDArray[np.int64],
+    node_cell: NDArray[np.int64],
+    arcs: list[int],
+    departs: list[float],
 ) -> RawPlan | None:
     """A path with given departures as a plan under the rules of the label search.
 
@@ -615,7 +626,6 @@ def _replay(
     wait where the vehicle may not stand, the duty limit (rests only where a weather wait
     at a shelter is long enough to count as one, as in the search), or the deadline.
     """
-    node_cell = graph.node_cell
     duty_on = math.isfinite(q.max_drive_h)
     steps: list[Step] = []
     t = q.depart_h
@@ -627,7 +637,7 @@ def _replay(
     v = q.origin
     in_cell = -1
     for e, dep in zip(arcs, departs, strict=True):
-        c = int(graph.arc_cell[e])
+        c = int(arc_cell[e])
         hours = float(graph.arc_hours[e])
         if dep > t:
             shelter = bool(graph.node_shelter[v])
@@ -700,13 +710,7 @@ def _search(
     m = graph.n_arcs
     indptr = _i8(graph.indptr)
     head = _i8(graph.head)
-    ep = _epochs(weather)
-    if weather is None:
-        arc_cell = np.zeros(m, np.int64)
-        node_cell = np.zeros(n, np.int64)
-    else:
-        arc_cell = _i8(graph.arc_cell)
-        node_cell = _i8(graph.node_cell)
+    ep, arc_cell, node_cell = _weather_cells(graph, weather)
     arc_hours = _f8(graph.arc_hours)
     arc_litres = _f8(graph.arc_litres)
     arc_risk = _f8(graph.arc_risk)
@@ -714,10 +718,8 @@ def _search(
     depot = _b1(graph.node_depot)
     stock = _f8(graph.node_stock_l)
 
-    arc_ok = np.ones(m, np.bool_) if banned_arcs is None else ~banned_arcs
-    if banned_nodes is not None:
-        tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-        arc_ok &= ~banned_nodes[head] & ~banned_nodes[tail]
+    allowed = _allowed_arcs(graph, banned_arcs, banned_nodes)
+    arc_ok = np.ones(m, np.bool_) if allowed is None else allowed
     maxsp, minff, minrf = _per_cell_bounds(ep, q.depart_h)
     if not np.all(maxsp > 0.0):
         arc_ok &= (maxsp > 0.0)[arc_cell]
@@ -769,7 +771,7 @@ def _search(
         return d1s, d2s
 
     no_w = np.empty(0)
-    dummy = np.zeros((1, 1))
+    unused = np.empty((0, 0))  # a bound not computed (`_kernels.node_table` writes 0)
     no_band = np.zeros((1, 1), np.float32)
     finite_tank = math.isfinite(q.capacity_l)
     use_clamp = static and objective == kern.OBJ_TIME
@@ -855,10 +857,10 @@ def _search(
         )
         refuel_bound = stops_cost_time and use_hf
         use_band = band_wanted and refuel_bound
-        h_fuel = dummy
+        h_fuel = unused
         if use_hf:
             h_fuel = fut_h_fuel.result() if fut_h_fuel else litres_to_target(rw_litres)
-        h_risk = stage_bounds(rw_risk, no_w)[0] if use_hr else dummy
+        h_risk = stage_bounds(rw_risk, no_w)[0] if use_hr else unused
         del rw_risk
         h_band = no_band
         band_l = 0.0
@@ -892,14 +894,11 @@ def _search(
     if graph.n_arcs >= _PARALLEL_MIN_ARCS:
         _return_freed_memory()
     # The bounds are copied into the node table: free them before the labels take memory.
-    if use_clamp and use_hr:
-        msg = "the fuel cap and the risk bound share a column of the node table: use one"
-        raise AssertionError(msg)
-    unused = np.empty((0, 0))
+    # The fuel cap (time objective) and the risk bound (risk, pareto) share a column.
     node_tab = kern.node_table(
         h_time,
-        h_fuel if use_hf else unused,
-        fast_l if use_clamp else h_risk if use_hr else unused,
+        h_fuel,
+        fast_l if use_clamp else h_risk,
         _f8(lb_depot),
         stock,
         shelter,
