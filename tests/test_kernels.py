@@ -292,12 +292,13 @@ def test_bounds_stored_as_float32_are_the_largest_float32_below(values: list[flo
 
 
 @given(st.data())
-def test_band_bound_never_exceeds_the_optimum(data: st.DataObject) -> None:
+def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
     # Every (node, fuel) state: the band table's hours for its deficit are at most what
-    # the exact solver needs from there, whatever origin steered the A* and where it stopped.
+    # the exact solver needs from there, and the reach table's hours at most what it
+    # needs to get there, whatever the slacks and where the searches stopped.
     graph = data.draw(st.one_of(compiled_graphs(), corridor_graphs()))
     n = graph.n_nodes
-    depots = np.flatnonzero(graph.node_depot & (graph.node_stock_l > 0.0))
+    depots = np.flatnonzero(graph.node_depot & (graph.node_stock_l > 0.0)).astype(np.int64)
     assume(depots.size > 0)
     origin = data.draw(st.integers(0, n - 1))
     target = data.draw(st.integers(0, n - 1))
@@ -306,8 +307,12 @@ def test_band_bound_never_exceeds_the_optimum(data: st.DataObject) -> None:
     reserve = data.draw(st.sampled_from([0.0, 0.5]))
     refuel_h = data.draw(st.sampled_from([0.25, 0.5, 1.0]))
     slack = data.draw(st.sampled_from([0.0, 0.5, math.inf]))
+    reach_slack = data.draw(st.sampled_from([0.0, 0.5, math.inf]))
+    bands = data.draw(st.sampled_from([4, 8, 16]))
+    per = data.draw(st.sampled_from([1, 2, 4]))
+    max_past = data.draw(st.sampled_from([0, 5, n * 20]))
     usable = capacity - reserve
-    band = usable / 4
+    band = usable / bands
     rptr, rtail, rarc = kern.reverse_csr(graph.indptr, graph.head)
     to_target = np.array([target], np.int64)
     no_w = np.empty(0)
@@ -317,25 +322,39 @@ def test_band_bound_never_exceeds_the_optimum(data: st.DataObject) -> None:
     h_fuel = kern.reverse_dijkstra(
         rptr, rtail, graph.arc_litres[rarc], no_w, to_target, np.zeros(1), math.inf, -1
     )[0]
-    h_origin = kern.reverse_dijkstra(
+    start_fuel = data.draw(st.sampled_from([reserve + usable * k / 4 for k in range(1, 5)]))
+    origin_deficit = h_fuel[origin] - (start_fuel - reserve)
+    assume(math.isfinite(origin_deficit))
+    reach, reach_fill = kern.band_reach(
         graph.indptr,
         graph.head,
         graph.arc_hours,
-        no_w,
-        np.array([origin], np.int64),
-        np.zeros(1),
-        math.inf,
+        np.zeros(graph.n_arcs, np.int64),  # one calm weather cell
+        np.ones(1),
+        np.ones(graph.n_arcs, np.bool_),
+        h_time,
+        h_fuel,
+        depots,
+        usable,
+        refuel_h,
+        band,
+        per,
+        origin,
+        origin_deficit,
         target,
-    )[0]
-    origin_deficit = data.draw(st.sampled_from([0.0, band, 2.5 * band, usable]))
-    table = kern.band_bound(
+        reach_slack,
+    )
+    table, _fill, _reached = kern.band_bound(
         rptr,
         rtail,
         graph.arc_hours[rarc],
         h_time,
         h_fuel,
-        h_origin,
-        depots.astype(np.int64),
+        reach,
+        per,
+        reach_fill,
+        max_past,
+        depots,
         usable,
         refuel_h,
         band,
@@ -344,8 +363,16 @@ def test_band_bound_never_exceeds_the_optimum(data: st.DataObject) -> None:
         slack,
     )
     assert table.shape[0] == n
+    assert reach.shape[0] == n
+    vehicle = {"capacity_l": capacity, "reserve_l": reserve, "refuel_h": refuel_h}
     for v in range(n):
-        if v == target or not math.isfinite(h_fuel[v]):
+        if not math.isfinite(h_fuel[v]):
+            continue
+        there = solve(graph, origin, v, start_fuel_l=start_fuel, **vehicle)
+        if there.feasible and reach.shape[1] > 0:
+            # the most permissive band of v: any label that gets there is in it or below
+            assert reach[v, -1] <= there.plans[0].arrive_h + 1e-9, (v, reach[v])
+        if v == target:
             continue
         for quarters in range(5):
             fuel = reserve + usable * quarters / 4
@@ -354,14 +381,6 @@ def test_band_bound_never_exceeds_the_optimum(data: st.DataObject) -> None:
                 continue
             j = int(deficit / band) - kern.band_lo(h_fuel[v], usable, band)
             j = min(max(j, 0), table.shape[1] - 1)
-            res = solve(
-                graph,
-                v,
-                target,
-                capacity_l=capacity,
-                start_fuel_l=fuel,
-                reserve_l=reserve,
-                refuel_h=refuel_h,
-            )
+            res = solve(graph, v, target, start_fuel_l=fuel, **vehicle)
             if res.feasible:
                 assert table[v, j] <= res.plans[0].arrive_h + 1e-9, (v, fuel, j)

@@ -91,8 +91,15 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
         # and with the bounds on two threads, as on large graphs
         with mock.patch("arcticroute.solver._PARALLEL_MIN_ARCS", 0):
             threaded = run(graph, weather, q)
+        # and with band searches that stop at once: they give up or leave the label
+        # search short of bounds, and the solver widens them until the answer is found
+        with (
+            mock.patch("arcticroute.solver._BAND_SLACK", 0.0),
+            mock.patch("arcticroute.solver._REACH_SLACK", 0.0),
+        ):
+            tight = run(graph, weather, q)
     fast = run(graph, weather, q)
-    for other in (slow, threaded):
+    for other in (slow, threaded, tight):
         assert other.feasible == fast.feasible
         if fast.feasible:
             assert other.plans[0].arrive_h == pytest.approx(fast.plans[0].arrive_h, abs=1e-9)

@@ -44,6 +44,7 @@ __all__ = [
     "OBJ_PARETO",
     "OBJ_RISK",
     "OBJ_TIME",
+    "STATUS_BOUND_SHORT",
     "STATUS_FOUND",
     "STATUS_INFEASIBLE",
     "STATUS_LABEL_LIMIT",
@@ -53,6 +54,7 @@ __all__ = [
     "TRAV_OK",
     "band_bound",
     "band_lo",
+    "band_reach",
     "charged_hours",
     "earliest_arrival_path",
     "f32_below",
@@ -101,6 +103,7 @@ OBJ_PARETO = 3
 STATUS_FOUND = 0
 STATUS_INFEASIBLE = 1
 STATUS_LABEL_LIMIT = 2
+STATUS_BOUND_SHORT = 3  # the band bound's fill was reached first: widen it and search again
 
 TRAV_OK = 0
 TRAV_CLOSED_AT_ENTRY = 1
@@ -244,25 +247,29 @@ def _dpop(heap, heap_i, size):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True)
-def _sift_up(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
-    # Place node v with key at slot i or above (decrease-key / insert).
+def _sift_up(hk, hv, pos, i, key, v, hval, a):  # type: ignore[no-untyped-def]
+    # Place node v with key at slot i or above (decrease-key / insert). ``hval`` (None:
+    # none) carries a float32 payload per slot, v's being ``a``.
     while i > 0:
         par = (i - 1) >> 2
         if hk[par] <= key:
             break
         hk[i] = hk[par]
         hv[i] = hv[par]
+        if hval is not None:
+            hval[i] = hval[par]
         pos[hv[i]] = i
         i = par
     hk[i] = key
     hv[i] = v
+    if hval is not None:
+        hval[i] = a
     pos[v] = i
-    return size
 
 
 @nb.njit(cache=True, nogil=True)
-def _sift_down(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
-    # Place node v with key at slot i or below (after removing the root).
+def _sift_down(hk, hv, pos, i, key, v, size, hval, a):  # type: ignore[no-untyped-def]
+    # Place node v with key at slot i or below (after removing the root); see `_sift_up`.
     while True:
         first = 4 * i + 1
         if first >= size:
@@ -277,10 +284,14 @@ def _sift_down(hk, hv, pos, i, key, v, size):  # type: ignore[no-untyped-def]
             break
         hk[i] = ck
         hv[i] = hv[c]
+        if hval is not None:
+            hval[i] = hval[c]
         pos[hv[i]] = i
         i = c
     hk[i] = key
     hv[i] = v
+    if hval is not None:
+        hval[i] = a
     pos[v] = i
 
 
@@ -346,7 +357,7 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
             if pos[s] < 0:
                 pos[s] = size
                 size += 1
-            size = _sift_up(hk, hv, pos, pos[s], a, s, size)
+            _sift_up(hk, hv, pos, pos[s], a, s, None, 0.0)
     stop_dist = _INF
     fill = _INF
     while size > 0:
@@ -354,7 +365,7 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
         v = hv[0]
         size -= 1
         if size > 0:
-            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size)
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
         pos[v] = -2
         if a > radius:
             pos[v] = -1
@@ -380,7 +391,7 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
                 if pu < 0:
                     pu = size
                     size += 1
-                _sift_up(hk, hv, pos, pu, na, u, size)
+                _sift_up(hk, hv, pos, pu, na, u, None, 0.0)
     for v in range(n):
         if pos[v] != -2:
             d1[v] = fill
@@ -420,7 +431,7 @@ def _offer(val, hk, hv, pos, size, s, a, key):  # type: ignore[no-untyped-def]
         if pos[s] < 0:
             pos[s] = size
             size += 1
-        _sift_up(hk, hv, pos, pos[s], key, s, size)
+        _sift_up(hk, hv, pos, pos[s], key, s, None, 0.0)
     return size
 
 
@@ -433,8 +444,273 @@ def f32_below(x):  # type: ignore[no-untyped-def]
     return y
 
 
+@nb.njit(cache=True, nogil=True)
+def _offer_f32(slot, done, hk, hv, hval, size, s, a, pot):  # type: ignore[no-untyped-def]
+    # Give unsettled state s the float32 value a (queued by a + pot) if that improves it.
+    # The key is computed from the stored value, so the A* stays consistent after rounding.
+    # A queued state's value lives in its heap entry, its heap position in slot[s].
+    if done[s] or pot == _INF:
+        return hk, hv, hval, size
+    i = slot[s]
+    if i >= 0:
+        if a < hval[i]:
+            _sift_up(hk, hv, slot, i, np.float64(a) + pot, s, hval, a)
+        return hk, hv, hval, size
+    if size == hk.shape[0]:
+        hk2 = np.empty(2 * size, np.float64)
+        hv2 = np.empty(2 * size, np.int32)
+        hval2 = np.empty(2 * size, np.float32)
+        hk2[:size] = hk
+        hv2[:size] = hv
+        hval2[:size] = hval
+        hk = hk2
+        hv = hv2
+        hval = hval2
+    _sift_up(hk, hv, slot, size, np.float64(a) + pot, s, hval, a)
+    return hk, hv, hval, size + 1
+
+
+@nb.njit(cache=True, nogil=True)
+def _band_range(h_fuel, h_time, usable_l, band_l, per):  # type: ignore[no-untyped-def]
+    # Per node: its lowest band and how many more it has (-1: no state, the node cannot
+    # reach the target), in bands of ``per * band_l`` litres; and the most states a node has.
+    n = h_fuel.shape[0]
+    node_lo = np.zeros(n, np.int32)
+    node_top = np.full(n, -1, np.int32)
+    n_slots = 1
+    for v in range(n):
+        if h_fuel[v] < _INF and h_time[v] < _INF:
+            lo = band_lo(h_fuel[v], usable_l, band_l) // per
+            node_lo[v] = lo
+            node_top[v] = _band_hi(h_fuel[v], band_l) // per - lo
+            n_slots = max(n_slots, node_top[v] + 1)
+    return node_lo, node_top, n_slots
+
+
 @nb.njit(
-    _sig("float32[:, ::1]", _ai8, _ai4, _af8, _af8, _af8, _af8, _ai8, _f8, _f8, _f8, _i8, _f8, _f8),
+    _sig(
+        (_af8_2, _f8),
+        _ai8,
+        _ai8,
+        _af8,
+        _ai8,
+        _af8,
+        _ab1,
+        _af8,
+        _af8,
+        _ai8,
+        _f8,
+        _f8,
+        _f8,
+        _i8,
+        _i8,
+        _f8,
+        _i8,
+        _f8,
+    ),
+    cache=True,
+    nogil=True,
+)
+def band_reach(  # type: ignore[no-untyped-def]
+    indptr,
+    head,
+    arc_hours,
+    arc_cell,
+    cell_speed,
+    arc_ok,
+    h_time,
+    h_fuel,
+    depots,
+    usable_l,
+    refuel_h,
+    band_l,
+    per,
+    origin,
+    origin_deficit_l,
+    target,
+    slack_h,
+):
+    """Hours from the origin to each (node, coarse deficit band), stops included.
+
+    The forward twin of `band_bound` on bands ``per`` times as wide: its table is the A*
+    potential that steers `band_bound` towards the origin. Unlike the plain hours from the
+    origin it counts the refuelling stops a vehicle needs before it gets anywhere, so the
+    band search stays near the routes a vehicle can drive.
+
+    Parameters
+    ----------
+    indptr, head : arrays of int64
+        Forward CSR.
+    arc_hours, arc_cell, cell_speed, arc_ok : arrays
+        Calm hours and weather cell per arc, the highest speed factor per cell and the
+        usable arcs: ``arc_hours / cell_speed[arc_cell]`` is a lower bound on an arc's
+        hours (computed here rather than stored: 64 MB on the 1M lattice).
+    h_time, h_fuel : arrays of float64, shape (n,)
+        Lower bounds on the hours and litres from each node to the target.
+    depots : array of int64
+        Nodes where a vehicle may refuel.
+    usable_l, refuel_h, band_l : float
+        Tank capacity less the reserve (litres, > 0), hours a stop costs, and the width of
+        a fine deficit band (litres, > 0) as in `band_bound`.
+    per : int
+        Fine bands per coarse band (>= 1).
+    origin, target : int
+        Node indices.
+    origin_deficit_l : float
+        The origin label's deficit, litres.
+    slack_h : float
+        Hours the search goes on past the key of the target, so that the band search
+        finds exact potentials where it looks.
+
+    Returns
+    -------
+    table : array of float64, shape (n, 1 + n_bands)
+        Column ``1 + j`` of row ``v``: a lower bound on the hours from departure to a label
+        at ``v`` whose deficit lies in coarse band ``lo(v) + j`` (``lo(v)`` is
+        ``band_lo(h_fuel[v], ...) // per``), the least over that band, the bands below it
+        and no deficit, for a deficit may grow; column 0: with no deficit; ``inf`` where
+        no label can be. It is
+        consistent with every move of `band_bound`'s states (an abstraction of them), so
+        it is an A* potential for that search.
+    fill : float
+        Least key left in the queue when the search stopped (``inf`` if it ran out);
+        states beyond it got ``fill`` less their potential.
+
+    Notes
+    -----
+    State (v, B): at v with a deficit in coarse band B, or with no deficit (only there may
+    a label drive on to the target without a stop). Driving v -> w leads to
+    (w, max(B, lo(w))) if w has that band (no deficit stays none where w allows it); a
+    stop at a depot leads to (d, lo(d)), or to no deficit where a full tank covers
+    ``h_fuel[d]``. A larger deficit is never worse to have reached, so the table takes,
+    per node, the least value over no deficit and the bands up to each one. States are
+    settled in order of hours plus a potential: ``h_time`` and ``refuel_h`` for each stop
+    a deficit of B coarse bands needs at least (one, and ``B / k`` with ``k`` coarse bands
+    at least a tank and at least any node's span of bands). That count never falls while
+    driving and falls by at most one at a stop, so the A* is consistent.
+    """
+    n = indptr.shape[0] - 1
+    node_lo, node_top, n_bands = _band_range(h_fuel, h_time, usable_l, band_l, per)
+    is_depot = np.zeros(n, np.bool_)
+    for j in range(depots.shape[0]):
+        is_depot[depots[j]] = True
+    # slot 0 of a node: no deficit (the tank covers the litres to the target), which only
+    # nodes within one tank of the target have; slot 1 + k: band lo + k
+    free_ok = np.zeros(n, np.bool_)
+    for v in range(n):
+        free_ok[v] = node_top[v] >= 0 and h_fuel[v] <= usable_l + _BAND_EPS
+    n_slots = n_bands + 1
+    n_states = n * n_slots
+    val = np.full(n_states, _INF)
+    pos = np.full(n_states, -1, np.int32)  # heap slot, -1 never queued, -2 settled
+    hk = np.empty(n_states, np.float64)
+    hv = np.empty(n_states, np.int32)
+    size = 0
+    # The A* potential adds to h_time the stops a deficit still needs: at least one, and
+    # B / k for band B, where k coarse bands hold a tank (so the count is admissible) and
+    # span any node's bands (so a stop lowers it by one at most: consistent).
+    k_tank = max(n_bands - 1, int(np.ceil(usable_l / (per * band_l) - 1e-9)), 1)
+    stop_h = np.empty(n_bands + node_lo.max() + 1)
+    for b in range(stop_h.shape[0]):
+        stop_h[b] = refuel_h * max(1.0, np.ceil(b / k_tank))
+    if node_top[origin] >= 0:
+        if origin_deficit_l <= 0.0 and free_ok[origin]:
+            size = _offer(val, hk, hv, pos, size, origin * n_slots, 0.0, h_time[origin])
+        else:
+            b_o = int(np.floor(max(origin_deficit_l, 0.0) / band_l)) // per - node_lo[origin]
+            j0 = min(max(b_o, 0), node_top[origin])
+            p0 = h_time[origin] + stop_h[node_lo[origin] + j0]
+            size = _offer(val, hk, hv, pos, size, origin * n_slots + 1 + j0, 0.0, p0)
+    stop = target * n_slots
+    fill = _INF
+    limit = _INF
+    one_cell = cell_speed.shape[0] == 1  # no weather: skip the per-arc cell look-up
+    speed0 = cell_speed[0] if cell_speed.shape[0] > 0 else 1.0
+    calm = one_cell and speed0 == 1.0
+    while size > 0:
+        key = hk[0]
+        s = hv[0]
+        if key > limit:
+            fill = key
+            break
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+        pos[s] = -2
+        if s == stop:
+            limit = key + slack_h
+        a = val[s]
+        v = s // n_slots
+        j = s - v * n_slots
+        bv = node_lo[v] + j - 1  # -1: no deficit
+        if j > 0 and is_depot[v]:
+            a2 = a + refuel_h
+            if free_ok[v]:
+                size = _offer(val, hk, hv, pos, size, v * n_slots, a2, a2 + h_time[v])
+            elif j > 1:
+                p2 = h_time[v] + stop_h[node_lo[v]]
+                size = _offer(val, hk, hv, pos, size, v * n_slots + 1, a2, a2 + p2)
+        for e in range(indptr[v], indptr[v + 1]):
+            w = head[e]
+            if not arc_ok[e] or node_top[w] < 0:
+                continue
+            if calm:
+                a2 = a + arc_hours[e]
+            elif one_cell:
+                a2 = a + arc_hours[e] / speed0
+            else:
+                a2 = a + arc_hours[e] / cell_speed[arc_cell[e]]
+            if j == 0 and free_ok[w]:
+                size = _offer(val, hk, hv, pos, size, w * n_slots, a2, a2 + h_time[w])
+                continue
+            jw = max(bv - node_lo[w], 0)
+            if jw > node_top[w]:
+                continue
+            p2 = h_time[w] + stop_h[node_lo[w] + jw]
+            size = _offer(val, hk, hv, pos, size, w * n_slots + 1 + jw, a2, a2 + p2)
+    table = val.reshape(n, n_slots)  # in place: 40 MB less at the peak on the 1M lattice
+    for v in range(n):
+        s = v * n_slots
+        if not free_ok[v]:
+            least = _INF
+        elif pos[s] == -2:
+            least = val[s]
+        else:
+            least = max(fill - h_time[v], 0.0)
+        table[v, 0] = least
+        for j in range(n_bands):
+            s += 1
+            if j > node_top[v]:
+                x = _INF
+            elif pos[s] == -2:
+                x = val[s]
+            else:
+                x = max(fill - h_time[v] - stop_h[node_lo[v] + j], 0.0)
+            least = min(least, x)
+            table[v, 1 + j] = least
+    return table, fill
+
+
+@nb.njit(
+    _sig(
+        ("float32[:, ::1]", _f8, "boolean"),
+        _ai8,
+        _ai4,
+        _af8,
+        _af8,
+        _af8,
+        _af8_2,
+        _i8,
+        _f8,
+        _i8,
+        _ai8,
+        _f8,
+        _f8,
+        _f8,
+        _i8,
+        _f8,
+        _f8,
+    ),
     cache=True,
     nogil=True,
 )
@@ -444,7 +720,10 @@ def band_bound(  # type: ignore[no-untyped-def]
     rw_time,
     h_time,
     h_fuel,
-    h_origin,
+    reach,
+    per,
+    reach_fill,
+    max_past,
     depots,
     usable_l,
     refuel_h,
@@ -465,9 +744,16 @@ def band_bound(  # type: ignore[no-untyped-def]
         Lower bound on the hours from each node to the target (no stop).
     h_fuel : array of float64, shape (n,)
         Lower bound on the litres from each node to the target.
-    h_origin : array of float64, shape (n,)
-        Consistent lower bound on the hours from the origin to each node (``inf`` where
-        unreachable): the search is an A* towards the origin.
+    reach : array of float64, shape (n, 1 + n_coarse)
+        `band_reach`'s table for the same bands (``per`` of them to a coarse band): the
+        search is an A* towards the origin with it as the potential.
+    per : int
+        Fine bands per coarse band of ``reach``.
+    reach_fill : float
+        `band_reach`'s fill: past that key the potential is only its fill.
+    max_past : int
+        States the search may settle past ``reach_fill`` before the origin's band; it
+        then gives up (``reached`` False): a wider `band_reach` is cheaper.
     depots : array of int64
         Nodes where a vehicle may refuel.
     usable_l : float
@@ -477,8 +763,9 @@ def band_bound(  # type: ignore[no-untyped-def]
     band_l : float
         Width of a deficit band, litres (> 0).
     origin : int
-        The search stops once the origin's band is settled, with key K; a state (v, b)
-        left unsettled then gets ``K - h_origin[v]``, a lower bound on its value.
+        The search stops once the origin's band is settled, with key K, and the states
+        within ``slack_h`` after it; a state (v, b) left
+        unsettled then gets ``fill - reach(v, b)``, a lower bound on its value.
     origin_deficit_l : float
         The origin label's deficit, litres.
     slack_h : float
@@ -487,12 +774,17 @@ def band_bound(  # type: ignore[no-untyped-def]
 
     Returns
     -------
-    array of float32, shape (n, n_slots)
+    table : array of float32, shape (n, n_slots)
         Column ``j`` of row ``v``: a lower bound on the hours from ``v`` to the target for
         a label whose deficit lies in band ``band_lo(h_fuel[v], ...) + j``, i.e. is at
         least ``(band_lo + j) * band_l`` litres (columns past the node's top band repeat
-        it), rounded down to float32 (`f32_below`): half the memory of the label search's
-        largest bound table.
+        it). Values are float32, rounded down at every step (`f32_below`), so they stay
+        lower bounds in half the memory.
+    fill : float
+        Least key left in the queue when the search stopped: a label whose bound came
+        from an unsettled state has at least this key (hours).
+    reached : bool
+        Whether the origin's band was settled before the potential ran out.
 
     Notes
     -----
@@ -502,21 +794,18 @@ def band_bound(  # type: ignore[no-untyped-def]
     tank covers ``h_fuel[d]``. The search runs backwards from those depots.
     """
     n = rptr.shape[0] - 1
-    # per node: its lowest band and how many more it has (-1: no state, the node cannot
-    # reach the target or cannot be reached from the origin)
-    node_lo = np.zeros(n, np.int32)
-    node_top = np.full(n, -1, np.int32)
-    n_slots = 1
-    for v in range(n):
-        if h_fuel[v] < _INF and h_origin[v] < _INF:
-            node_lo[v] = band_lo(h_fuel[v], usable_l, band_l)
-            node_top[v] = _band_hi(h_fuel[v], band_l) - node_lo[v]
-            n_slots = max(n_slots, node_top[v] + 1)
+    node_lo, node_top, n_slots = _band_range(h_fuel, h_time, usable_l, band_l, 1)
     n_states = n * n_slots
-    val = np.full(n_states, _INF)
-    pos = np.full(n_states, -1, np.int32)  # heap slot, -1 never queued, -2 settled
-    hk = np.empty(n_states, np.float64)
-    hv = np.empty(n_states, np.int32)
+    # Per state 4 bytes: its heap position while queued (-1 before), then, once settled
+    # (``done``), its value as float32 bits: the table is written in place. The queue
+    # holds the values of queued states. (A value array beside a position array cost
+    # 68 MB more on the 1M lattice; a heap without decrease-key was 1.5x slower.)
+    slot = np.full(n_states, -1, np.int32)
+    settled_h = slot.view(np.float32)
+    done = np.zeros(n_states, np.bool_)
+    hk = np.empty(max(n, 1024), np.float64)
+    hv = np.empty(max(n, 1024), np.int32)
+    hval = np.empty(max(n, 1024), np.float32)
     is_depot = np.zeros(n, np.bool_)
     for j in range(depots.shape[0]):
         is_depot[depots[j]] = True
@@ -525,36 +814,48 @@ def band_bound(  # type: ignore[no-untyped-def]
         d = depots[j]
         if node_top[d] >= 0 and h_fuel[d] <= usable_l + _BAND_EPS:
             # a full tank reaches the target from here: every band may stop here
-            a = h_time[d] + refuel_h
-            for s in range(d * n_slots, d * n_slots + node_top[d] + 1):
-                size = _offer(val, hk, hv, pos, size, s, a, a + h_origin[d])
+            a0 = f32_below(h_time[d] + refuel_h)
+            lo_c = node_lo[d] // per
+            for jj in range(node_top[d] + 1):
+                pot = reach[d, 1 + (node_lo[d] + jj) // per - lo_c]
+                sj = d * n_slots + jj
+                hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a0, pot)
     stop = -1
     if node_top[origin] >= 0:
         b_o = int(np.floor(max(origin_deficit_l, 0.0) / band_l)) - node_lo[origin]
         stop = origin * n_slots + min(max(b_o, 0), node_top[origin])
     fill = _INF  # the least key left in the queue when the search stopped
     limit = _INF
+    reached = False
+    past = 0  # states settled past reach_fill, where the potential is only a fill
     while size > 0:
         key = hk[0]
         s = hv[0]
-        if key > limit:
+        a = np.float64(hval[0])
+        if key > limit or (past >= max_past and not reached):
             fill = key
             break
         size -= 1
         if size > 0:
-            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size)
-        pos[s] = -2
+            _sift_down(hk, hv, slot, 0, hk[size], hv[size], size, hval, hval[size])
+        done[s] = True
+        settled_h[s] = a
+        if key > reach_fill:
+            past += 1
         if s == stop:
+            reached = True
             limit = key + slack_h
-        a = val[s]
         w = s // n_slots
         jw = s - w * n_slots
         bw = node_lo[w] + jw
         if jw == 0 and is_depot[w] and h_fuel[w] > usable_l + _BAND_EPS:
             # refuelled here, w's lowest band is reached: every band of w may stop here
-            a2 = a + refuel_h
-            for s2 in range(s + 1, s + node_top[w] + 1):
-                size = _offer(val, hk, hv, pos, size, s2, a2, a2 + h_origin[w])
+            a2 = f32_below(a + refuel_h)
+            lo_c = node_lo[w] // per
+            for j2 in range(1, node_top[w] + 1):
+                pot = reach[w, 1 + (bw + j2) // per - lo_c]
+                sj = s + j2
+                hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a2, pot)
         for p in range(rptr[w], rptr[w + 1]):
             tau = rw_time[p]
             v = rtail[p]
@@ -562,22 +863,30 @@ def band_bound(  # type: ignore[no-untyped-def]
             if tau == _INF or top_v < 0:
                 continue
             lo_v = node_lo[v]
+            lo_c = lo_v // per
             # the bands of v that driving to w turns into bw: bw itself, and below it too
             # when bw is w's lowest band
             j_first = max(bw - lo_v, 0) if jw > 0 else 0
             j_last = min(bw - lo_v, top_v)
-            a2 = a + tau
-            k2 = a2 + h_origin[v]
-            for s2 in range(v * n_slots + j_first, v * n_slots + j_last + 1):
-                size = _offer(val, hk, hv, pos, size, s2, a2, k2)
-    out = np.empty((n, n_slots), np.float32)
+            a2 = f32_below(a + tau)
+            for j2 in range(j_first, j_last + 1):
+                pot = reach[v, 1 + (lo_v + j2) // per - lo_c]
+                sj = v * n_slots + j2
+                hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a2, pot)
+    table = settled_h.reshape(n, n_slots)
     for v in range(n):
         top = node_top[v]
-        lower = max(fill - h_origin[v], 0.0) if h_origin[v] < _INF else 0.0
+        lo_c = node_lo[v] // per
         for j in range(n_slots):
-            x = val[v * n_slots + j] if pos[v * n_slots + j] == -2 else lower
-            out[v, j] = f32_below(x) if j <= top or top < 0 else out[v, top]
-    return out
+            s = v * n_slots + j
+            if top < 0:
+                table[v, j] = 0.0
+            elif j > top:
+                table[v, j] = table[v, top]
+            elif not done[s]:
+                pot = reach[v, 1 + (node_lo[v] + j) // per - lo_c]
+                table[v, j] = f32_below(max(fill - pot, 0.0)) if pot < _INF else 0.0
+    return table, fill, reached
 
 
 @nb.njit(cache=True, nogil=True)
@@ -987,13 +1296,14 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
     hv = np.empty(n, np.int32)
     d1[origin] = depart
     d2[origin] = 0.0
-    size = _sift_up(hk, hv, pos, 0, depart, origin, 1)
+    _sift_up(hk, hv, pos, 0, depart, origin, None, 0.0)
+    size = 1
     settled = 0
     while size > 0:
         v = hv[0]
         size -= 1
         if size > 0:
-            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size)
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
         pos[v] = -2
         settled += 1
         if v == target:
@@ -1042,7 +1352,7 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
                 if pu < 0:
                     pu = size
                     size += 1
-                _sift_up(hk, hv, pos, pu, na + h, u, size)
+                _sift_up(hk, hv, pos, pu, na + h, u, None, 0.0)
     if pos[target] != -2:
         return _INF, _INF, settled, np.empty(0, np.int64), np.empty(0, np.float64)
     n_arcs = 0
@@ -1339,8 +1649,10 @@ def label_search(  # type: ignore[no-untyped-def]
         (no via points).
     fpar : array of float64
         ``[depart_h, capacity_l, start_fuel_l, reserve_l, refuel_h, max_drive_h, rest_h,
-        deadline_h, t_last_h, tol, band_l]``. ``t_last_h``: no weather changes after it;
-        ``band_l``: width of a deficit band of ``h_band``, litres.
+        deadline_h, t_last_h, tol, band_l, trust_h]``. ``t_last_h``: no weather changes
+        after it; ``band_l``: width of a deficit band of ``h_band``, litres; ``trust_h``:
+        the band bound's fill (`band_bound`): before a plan is found, a label keyed above
+        it ends the search with `STATUS_BOUND_SHORT` (``inf``: never).
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
         max_labels, n_band_slots, stop_when_full, reserve_rows]``; ``stop_when_full`` allows
@@ -1353,7 +1665,7 @@ def label_search(  # type: ignore[no-untyped-def]
     Returns
     -------
     status : int
-        `STATUS_FOUND`, `STATUS_INFEASIBLE` or `STATUS_LABEL_LIMIT`.
+        `STATUS_FOUND`, `STATUS_INFEASIBLE`, `STATUS_LABEL_LIMIT` or `STATUS_BOUND_SHORT`.
     settled : int
         Labels taken from the queue and expanded.
     n_labels : int
@@ -1393,6 +1705,7 @@ def label_search(  # type: ignore[no-untyped-def]
     t_last = fpar[8]
     tol = fpar[9]
     band_l = fpar[10]
+    trust_h = fpar[11]
     objective = ipar[0]
     use_clamp = ipar[1] != 0
     use_hr = ipar[3] != 0  # ipar[2] (use_h_fuel) shaped the node table only
@@ -1491,6 +1804,11 @@ def label_search(  # type: ignore[no-untyped-def]
         if (bits & BIT_DEAD) != 0:
             continue
         if found and objective != OBJ_PARETO and k1 > best + tol:
+            break
+        if not found and k1 > trust_h:
+            # labels from here on may rest on the band table's fill, far below their
+            # real bounds: the caller widens the band search rather than expanding them
+            status = STATUS_BOUND_SHORT
             break
         v = lab_i[lab, LI_NODE]
         stg = _tag_stage(tags)
@@ -1894,8 +2212,8 @@ def label_search(  # type: ignore[no-untyped-def]
                 heap_i = heap.view(np.int64)
             hsize = _dpush(heap, heap_i, hsize, q1, q2, nl)
 
-    if status != STATUS_LABEL_LIMIT:
-        status = STATUS_FOUND if found else STATUS_INFEASIBLE
+    if status == STATUS_INFEASIBLE and found:
+        status = STATUS_FOUND
     out = np.empty(n_res, np.int64)
     k = 0
     for j in range(n_res):

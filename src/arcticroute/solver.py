@@ -76,14 +76,33 @@ _LABEL_ROW_BYTES = 168
 _PARALLEL_MIN_ARCS = 200_000
 """From this many arcs on, the fuel bounds are computed on a second thread."""
 
-_BANDS_PER_TANK = 4
+_BANDS_PER_TANK = 16
 """Fuel-deficit bands per usable tank in `_kernels.band_bound`. Finer bands bound tighter
 and cost more states per node (up to this many plus one). On the 1M benchmark lattice
-(30 L) 2, 4 and 8 bands settled 1.55 M, 0.52 M and 0.29 M labels; 4 was fastest overall."""
+(30 L) 4, 8 and 16 bands left the label search 525,715, 295,370 and 1,746 labels to settle;
+with `_kernels.band_reach` steering it, the 16-band search settles 0.4 M states."""
 
-_BAND_SLACK = 0.02
+_BANDS_PER_REACH_BAND = 4
+"""Fine bands per band of `_kernels.band_reach` (whose table steers the fine search): 4
+bands per tank there. With 8 per tank it took 3.9 s instead of 2.1 s on the 1M lattice
+(30 L) and came no closer to the optimum (the target's key: 26.03 h against 25.93 h, the
+optimum 26.35 h); with 2 or 1 per tank the fine search wandered (2.3 M and 3.4 M states
+against 0.4 M)."""
+
+_BAND_SLACK = 0.003
 """The band search goes on past the origin's key by this fraction of the origin's time
 bound, so that labels a little off the best route still see their own bands."""
+
+_REACH_SLACK = 0.02
+"""`_kernels.band_reach` goes on past the target's key by this fraction of the origin's
+time bound: its coarse bands are looser than the fine ones, and the fine search needs exact
+potentials up to the optimum."""
+
+_WIDEN = 2.0
+"""Factor on both slacks each time the band search or the label search ran past them."""
+
+_MAX_WIDEN = 3
+"""After this many widenings the label search trusts the fill and never stops short."""
 
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
@@ -698,14 +717,112 @@ def _reversed(
     return found
 
 
+def _band_table(
+    forward: tuple[
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.float64],
+        NDArray[np.int64],
+        NDArray[np.float64],
+        NDArray[np.bool_],
+    ],
+    backward: tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float64]],
+    h_time: NDArray[np.float64],
+    h_fuel: NDArray[np.float64],
+    depots: NDArray[np.int64],
+    q: _Query,
+    band_l: float,
+    deficit_l: float,
+    widen: int,
+    before_bound: Callable[[], None],
+) -> tuple[NDArray[np.float32], float, int]:
+    """The band table of `_kernels.band_bound`, steered by `_kernels.band_reach`.
+
+    Parameters
+    ----------
+    forward : tuple of arrays
+        CSR ``(indptr, head)``, calm hours and weather cell per arc, the highest speed
+        factor per cell and the usable arcs (see `_kernels.band_reach`).
+    backward : tuple of arrays
+        Reverse CSR ``(rptr, rtail, hours)``, hours being lower bounds per arc.
+    h_time, h_fuel : arrays of float64
+        Lower bounds on hours and litres to the target.
+    depots : array of int64
+        Depots with fuel to sell.
+    q : _Query
+        The query (origin, target, tank, stop hours).
+    band_l : float
+        Width of a fine deficit band, litres.
+    deficit_l : float
+        The origin label's deficit, litres.
+    widen : int
+        Times the slacks were widened already.
+    before_bound : callable
+        Called before each band search (it frees what the caller no longer needs).
+
+    Returns
+    -------
+    table : array of float32
+        The band table.
+    trust_h : float
+        Key past which the label search should widen instead (``inf``: never).
+    widen : int
+        Times the slacks were widened, this call included.
+    """
+    usable = q.capacity_l - q.reserve_l
+    h0 = float(h_time[q.origin])
+    while True:
+        factor = _WIDEN**widen
+        reach, reach_fill = kern.band_reach(
+            *forward,
+            h_time,
+            h_fuel,
+            depots,
+            usable,
+            q.refuel_h,
+            band_l,
+            _BANDS_PER_REACH_BAND,
+            q.origin,
+            deficit_l,
+            q.target,
+            _REACH_SLACK * h0 * factor,
+        )
+        before_bound()
+        table, fill, reached = kern.band_bound(
+            *backward,
+            h_time,
+            h_fuel,
+            reach,
+            _BANDS_PER_REACH_BAND,
+            reach_fill,
+            h_time.shape[0] // 4,
+            depots,
+            usable,
+            q.refuel_h,
+            band_l,
+            q.origin,
+            deficit_l,
+            _BAND_SLACK * h0 * factor,
+        )
+        del reach
+        if reached or not math.isfinite(reach_fill) or widen >= _MAX_WIDEN:
+            return table, (fill if widen < _MAX_WIDEN else math.inf), widen
+        widen += 1
+
+
 def _search(
     graph: CompiledGraph,
     q: _Query,
     weather: WeatherTable | None,
     banned_arcs: NDArray[np.bool_] | None,
     banned_nodes: NDArray[np.bool_] | None,
+    widen: int = 0,
 ) -> _Search:
-    """Compute the bounds and run `_kernels.label_search` once."""
+    """Compute the bounds and run `_kernels.label_search`.
+
+    ``widen`` counts the times the band searches' slacks were widened (by `_WIDEN`): when
+    the label search runs past the band table's fill it starts again, widened once more.
+    """
     n = graph.n_nodes
     m = graph.n_arcs
     indptr = _i8(graph.indptr)
@@ -776,7 +893,7 @@ def _search(
     finite_tank = math.isfinite(q.capacity_l)
     use_clamp = static and objective == kern.OBJ_TIME
     usable = q.capacity_l - q.reserve_l
-    depots = np.flatnonzero(depot & (stock > 0.0))
+    depots = np.flatnonzero(depot & (stock > 0.0)).astype(np.int64)
     if banned_nodes is not None:
         depots = depots[~banned_nodes[depots]]
 
@@ -802,9 +919,6 @@ def _search(
         if early_fuel and graph.n_arcs >= _PARALLEL_MIN_ARCS
         else None
     )
-    # the band bound (`_kernels.band_bound`) needs the hours from the origin; they are
-    # computed before it is sure that the fastest route does not fit the tank, which
-    # `_fastest` has nearly always ruled out already
     stops_cost_time = (
         objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
         and finite_tank
@@ -825,21 +939,7 @@ def _search(
                 w_risk = np.where(arc_ok, w_time * arc_risk * minrf[arc_cell], np.inf)
             rw_risk = _f8(np.where(np.isnan(w_risk), np.inf, w_risk))[rarc]
             del w_risk
-        h_origin = no_w
-        if band_wanted:
-            # hours from the origin, the potential of the band search (an A* towards it),
-            # computed while the other thread computes the litres to the target
-            h_origin = kern.reverse_dijkstra(
-                indptr,
-                head,
-                w_time,
-                no_w,
-                np.array([q.origin], np.int64),
-                np.zeros(1),
-                np.inf,
-                q.target,
-            )[0]
-        del w_time
+        del w_time  # `_kernels.band_reach` computes its hours as it goes
         h_time, fast_l = stage_bounds(
             rw_time, rw_litres if static and objective == kern.OBJ_TIME else no_w
         )
@@ -862,31 +962,40 @@ def _search(
             h_fuel = fut_h_fuel.result() if fut_h_fuel else litres_to_target(rw_litres)
         h_risk = stage_bounds(rw_risk, no_w)[0] if use_hr else unused
         del rw_risk
+        lb_depot = np.zeros(n)
+        need_lb = finite_tank and not trivially_in_range
+
+        def collect_fuel_bounds() -> None:
+            # the labels' litres to a depot (from the other thread): after them the
+            # litres per arc are not needed, and freeing them lowers the band search's peak
+            nonlocal lb_depot, rw_litres
+            if rw_litres is no_w:
+                return
+            if need_lb:
+                lb_depot = fut_lb_depot.result() if fut_lb_depot else litres_to_depot(rw_litres)
+            rw_litres = no_w
+
         h_band = no_band
         band_l = 0.0
+        trust_h = math.inf
         if use_band:
             band_l = usable / _BANDS_PER_TANK
             deficit = h_fuel[0, q.origin] - (q.start_fuel_l - q.reserve_l)
-            h_band = kern.band_bound(
-                rptr,
-                rtail,
-                rw_time,
+            h_band, trust_h, widen = _band_table(
+                (indptr, head, arc_hours, arc_cell, _f8(maxsp), arc_ok),
+                (rptr, rtail, rw_time),
                 h_time[0],
                 h_fuel[0],
-                h_origin,
-                depots.astype(np.int64),
-                usable,
-                q.refuel_h,
+                depots,
+                q,
                 band_l,
-                q.origin,
                 deficit if math.isfinite(deficit) else 0.0,
-                _BAND_SLACK * h_time[0, q.origin],
+                widen,
+                collect_fuel_bounds,
             )
-        lb_depot = np.zeros(n)
-        if finite_tank and not trivially_in_range:
-            lb_depot = fut_lb_depot.result() if fut_lb_depot else litres_to_depot(rw_litres)
+        collect_fuel_bounds()
         # the weighted arcs only fed the bounds: free them before the labels take memory
-        del rw_time, rw_litres, h_origin
+        del rw_time
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)  # bounds not asked for are dropped
@@ -920,6 +1029,7 @@ def _search(
             t_last,
             TOL,
             band_l,
+            trust_h,
         ],
         np.float64,
     )
@@ -970,6 +1080,9 @@ def _search(
         # the system refused the up-front reservation (strict overcommit): grow instead
         ipar[_IPAR_RESERVE] = 0
         status, settled, n_labels, result, lab_f, link, dep = kern.label_search(*args)
+    if status == kern.STATUS_BOUND_SHORT:
+        del args, node_tab, lab_f, link, dep, h_band
+        return _search(graph, q, weather, banned_arcs, banned_nodes, widen + 1)
     return _Search(
         status=int(status),
         settled=int(settled),
@@ -1511,7 +1624,9 @@ def solve(
     (`arcticroute._kernels.band_bound`): its first stop must be at a depot at least ``d``
     litres from the target (it cannot burn less than the difference on the way), and each
     later stop within a tank of the one before in the same sense. That search runs over
-    (node, deficit band) states, a quarter tank per band, as an A* towards the origin.
+    (node, deficit band) states, a sixteenth of a tank per band, as an A* towards the
+    origin whose potential (`arcticroute._kernels.band_reach`, the same search forwards
+    on bands four times as wide) counts the stops a vehicle needs to get anywhere.
     """
     n = graph.n_nodes
     o = _check_node("origin", origin, n)
