@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from arcticroute.solver import (
     _per_cell_bounds,
     solve,
 )
+from arcticroute.terrain import lattice_graph, synthetic_terrain
 from strategies import compiled_graphs, corridor_graphs, make_graph, weather_tables
 
 
@@ -291,6 +293,60 @@ def test_bounds_stored_as_float32_are_the_largest_float32_below(values: list[flo
     assert np.all(np.nextafter(stored, np.float32(np.inf)).astype(np.float64) >= exact)
 
 
+def check_reach_consistent(
+    graph: CompiledGraph,
+    reach: np.ndarray,
+    h_fuel: np.ndarray,
+    depots: np.ndarray,
+    usable: float,
+    refuel_h: float,
+    band: float,
+    per: int,
+) -> None:
+    # The reach table is an A* potential for the band search: across every move of the
+    # coarse states (drive an arc, stop at a depot) it may rise by at most the move's hours.
+    eps = 1e-6
+    n = graph.n_nodes
+    lo = np.zeros(n, np.int64)
+    top = np.full(n, -1, np.int64)
+    free = np.zeros(n, bool)
+    for v in range(n):
+        if math.isfinite(h_fuel[v]):
+            lo[v] = kern.band_lo(h_fuel[v], usable, band) // per
+            top[v] = math.floor((h_fuel[v] + eps) / band) // per - lo[v]
+            free[v] = h_fuel[v] <= usable + eps
+    is_depot = np.zeros(n, bool)
+    is_depot[depots] = True
+
+    def column(w: int, deficit_band: int) -> int | None:
+        # the column of w a label lands in (-1: no deficit), None: no such state
+        if deficit_band < 0 and free[w]:
+            return 0
+        jw = max(deficit_band - lo[w], 0)
+        return 1 + jw if jw <= top[w] else None
+
+    for v in range(n):
+        if top[v] < 0:
+            continue
+        for c in range(top[v] + 2):
+            if c == 0 and not free[v]:
+                continue
+            q = reach[v, c]
+            if not math.isfinite(q):
+                continue
+            b = lo[v] + c - 1 if c > 0 else -1
+            if c > 0 and is_depot[v]:
+                after = column(v, -1) if free[v] else 1
+                assert reach[v, after] <= q + refuel_h + 1e-9, (v, c, "stop")
+            for e in range(graph.indptr[v], graph.indptr[v + 1]):
+                w = int(graph.head[e])
+                if top[w] < 0:
+                    continue
+                cw = column(w, b)
+                if cw is not None:
+                    assert reach[w, cw] <= q + graph.arc_hours[e] + 1e-9, (v, c, w, cw)
+
+
 @given(st.data())
 def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
     # Every (node, fuel) state: the band table's hours for its deficit are at most what
@@ -364,6 +420,7 @@ def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
     )
     assert table.shape[0] == n
     assert reach.shape[0] == n
+    check_reach_consistent(graph, reach, h_fuel, depots, usable, refuel_h, band, per)
     vehicle = {"capacity_l": capacity, "reserve_l": reserve, "refuel_h": refuel_h}
     for v in range(n):
         if not math.isfinite(h_fuel[v]):
@@ -384,3 +441,59 @@ def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
             res = solve(graph, v, target, start_fuel_l=fuel, **vehicle)
             if res.feasible:
                 assert table[v, j] <= res.plans[0].arrive_h + 1e-9, (v, fuel, j)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("capacity", [6.0, 9.0])
+def test_reach_table_is_consistent_on_terrain_lattices(seed: int, capacity: float) -> None:
+    # On terrain (fast trails, slow deep snow) a larger deficit is often reached sooner,
+    # which random graphs rarely show: the reach table must stay a consistent potential
+    # there too, and the solver must agree with itself with and without the band bound.
+    classes = synthetic_terrain(40, 40, seed=seed, cell_km=2.5)
+    speed = {"trail": 35.0, "tundra": 22.0, "river_ice": 38.0, "sea_ice": 20.0, "deep_snow": 15.0}
+    burn = {"trail": 28.0, "tundra": 30.0, "river_ice": 28.0, "sea_ice": 34.0, "deep_snow": 42.0}
+    graph = lattice_graph(
+        classes, cell_km=2.5, speed_kmh=speed, fuel_l_per_100km=burn, depot_spacing_km=12.5
+    )
+    reachable = np.flatnonzero(np.diff(graph.indptr) > 0)
+    origin, target = int(reachable[0]), int(reachable[-1])
+    depots = np.flatnonzero(graph.node_depot).astype(np.int64)
+    reserve, refuel_h = 1.0, 0.25
+    usable = capacity - reserve
+    rptr, rtail, rarc = kern.reverse_csr(graph.indptr, graph.head)
+    no_w = np.empty(0)
+    to_target = np.array([target], np.int64)
+    h_time, h_fuel = (
+        kern.reverse_dijkstra(rptr, rtail, w[rarc], no_w, to_target, np.zeros(1), math.inf, -1)[0]
+        for w in (graph.arc_hours, graph.arc_litres)
+    )
+    assert math.isfinite(h_fuel[origin])
+    band = usable / 16
+    for per, slack in ((4, 0.5), (2, math.inf), (4, 0.0)):
+        reach, _fill = kern.band_reach(
+            graph.indptr,
+            graph.head,
+            graph.arc_hours,
+            np.zeros(graph.n_arcs, np.int64),
+            np.ones(1),
+            np.ones(graph.n_arcs, np.bool_),
+            h_time,
+            h_fuel,
+            depots,
+            usable,
+            refuel_h,
+            band,
+            per,
+            origin,
+            h_fuel[origin] - usable,
+            target,
+            slack,
+        )
+        check_reach_consistent(graph, reach, h_fuel, depots, usable, refuel_h, band, per)
+    kw = {"capacity_l": capacity, "reserve_l": reserve, "refuel_h": refuel_h}
+    res = solve(graph, origin, target, **kw)
+    with mock.patch("arcticroute.solver._BANDS_PER_TANK", 4):
+        coarse = solve(graph, origin, target, **kw)
+    assert res.feasible == coarse.feasible
+    if res.feasible:
+        assert res.plans[0].arrive_h == pytest.approx(coarse.plans[0].arrive_h, abs=1e-9)

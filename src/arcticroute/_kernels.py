@@ -643,6 +643,14 @@ def band_reach(  # type: ignore[no-untyped-def]
         v = s // n_slots
         j = s - v * n_slots
         bv = node_lo[v] + j - 1  # -1: no deficit
+        # a smaller deficit reached no later does all this state does: skip its moves
+        dominated = False
+        for j2 in range(v * n_slots, s):
+            if pos[j2] == -2 and val[j2] <= a:
+                dominated = True
+                break
+        if dominated:
+            continue
         if j > 0 and is_depot[v]:
             a2 = a + refuel_h
             if free_ok[v]:

@@ -98,6 +98,10 @@ _REACH_SLACK = 0.02
 time bound: its coarse bands are looser than the fine ones, and the fine search needs exact
 potentials up to the optimum."""
 
+_PAST_BUDGET = 0.25
+"""States (per node of the graph) the band search may settle past `_kernels.band_reach`'s
+fill, where its potential is only that fill, before it gives up and the slacks widen."""
+
 _WIDEN = 2.0
 """Factor on both slacks each time the band search or the label search ran past them."""
 
@@ -795,7 +799,7 @@ def _band_table(
             reach,
             _BANDS_PER_REACH_BAND,
             reach_fill,
-            h_time.shape[0] // 4,
+            int(_PAST_BUDGET * h_time.shape[0]),
             depots,
             usable,
             q.refuel_h,
