@@ -293,6 +293,41 @@ def test_bounds_stored_as_float32_are_the_largest_float32_below(values: list[flo
     assert np.all(np.nextafter(stored, np.float32(np.inf)).astype(np.float64) >= exact)
 
 
+def calm_reach(
+    graph: CompiledGraph,
+    h_time: np.ndarray,
+    h_fuel: np.ndarray,
+    depots: np.ndarray,
+    tank: tuple[float, float, float, int],
+    origin: int,
+    deficit: float,
+    target: int,
+    slack: float,
+) -> tuple[np.ndarray, float]:
+    # `band_reach` without weather (one calm cell, every arc usable); tank is
+    # (usable litres, stop hours, band litres, fine bands per coarse band)
+    usable, refuel_h, band, per = tank
+    return kern.band_reach(  # type: ignore[no-any-return]
+        graph.indptr,
+        graph.head,
+        graph.arc_hours,
+        np.zeros(graph.n_arcs, np.int64),
+        np.ones(1),
+        np.ones(graph.n_arcs, np.bool_),
+        h_time,
+        h_fuel,
+        depots,
+        usable,
+        refuel_h,
+        band,
+        per,
+        origin,
+        deficit,
+        target,
+        slack,
+    )
+
+
 def check_reach_consistent(
     graph: CompiledGraph,
     reach: np.ndarray,
@@ -381,20 +416,12 @@ def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
     start_fuel = data.draw(st.sampled_from([reserve + usable * k / 4 for k in range(1, 5)]))
     origin_deficit = h_fuel[origin] - (start_fuel - reserve)
     assume(math.isfinite(origin_deficit))
-    reach, reach_fill = kern.band_reach(
-        graph.indptr,
-        graph.head,
-        graph.arc_hours,
-        np.zeros(graph.n_arcs, np.int64),  # one calm weather cell
-        np.ones(1),
-        np.ones(graph.n_arcs, np.bool_),
+    reach, reach_fill = calm_reach(
+        graph,
         h_time,
         h_fuel,
         depots,
-        usable,
-        refuel_h,
-        band,
-        per,
+        (usable, refuel_h, band, per),
         origin,
         origin_deficit,
         target,
@@ -470,22 +497,15 @@ def test_reach_table_is_consistent_on_terrain_lattices(seed: int, capacity: floa
     assert math.isfinite(h_fuel[origin])
     band = usable / 16
     for per, slack in ((4, 0.5), (2, math.inf), (4, 0.0)):
-        reach, _fill = kern.band_reach(
-            graph.indptr,
-            graph.head,
-            graph.arc_hours,
-            np.zeros(graph.n_arcs, np.int64),
-            np.ones(1),
-            np.ones(graph.n_arcs, np.bool_),
+        deficit = h_fuel[origin] - usable
+        reach, _fill = calm_reach(
+            graph,
             h_time,
             h_fuel,
             depots,
-            usable,
-            refuel_h,
-            band,
-            per,
+            (usable, refuel_h, band, per),
             origin,
-            h_fuel[origin] - usable,
+            deficit,
             target,
             slack,
         )

@@ -84,10 +84,9 @@ with `_kernels.band_reach` steering it, the 16-band search settles 0.4 M states.
 
 _BANDS_PER_REACH_BAND = 4
 """Fine bands per band of `_kernels.band_reach` (whose table steers the fine search): 4
-bands per tank there. With 8 per tank it took 3.9 s instead of 2.1 s on the 1M lattice
-(30 L) and came no closer to the optimum (the target's key: 26.03 h against 25.93 h, the
-optimum 26.35 h); with 2 or 1 per tank the fine search wandered (2.3 M and 3.4 M states
-against 0.4 M)."""
+bands per tank there. On the 1M lattice (30 L): with 2 per tank `band_reach` was 3x cheaper
+but its table looser, and the fine search had to go far past its fill (7.6-16 s in all);
+with 8 per tank it cost 3.9 s against 2.1 s, and with 16 per tank 8.4 s."""
 
 _BAND_SLACK = 0.003
 """The band search goes on past the origin's key by this fraction of the origin's time
