@@ -499,6 +499,7 @@ def test_a_refused_reservation_falls_back_to_growing(
     quick_weather_query: Callable[[], SolveResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from arcticroute import _kernels
+    from arcticroute.solver import _IPAR_RESERVE
 
     expected = quick_weather_query()
     real = _kernels.label_search
@@ -506,7 +507,7 @@ def test_a_refused_reservation_falls_back_to_growing(
 
     def strict_overcommit(*args: object) -> object:
         ipar = args[-1]
-        reserved_rows.append(int(ipar[-1]))  # type: ignore[index]
+        reserved_rows.append(int(ipar[_IPAR_RESERVE]))  # type: ignore[index]
         if reserved_rows[-1] > 0:
             raise MemoryError("Allocation failed (probably too large).")
         return real(*args)

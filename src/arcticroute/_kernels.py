@@ -1659,11 +1659,13 @@ def label_search(  # type: ignore[no-untyped-def]
         ``[depart_h, capacity_l, start_fuel_l, reserve_l, refuel_h, max_drive_h, rest_h,
         deadline_h, t_last_h, tol, band_l, trust_h]``. ``t_last_h``: no weather changes
         after it; ``band_l``: width of a deficit band of ``h_band``, litres; ``trust_h``:
-        the band bound's fill (`band_bound`): before a plan is found, a label keyed above
-        it ends the search with `STATUS_BOUND_SHORT` (``inf``: never).
+        the band bound's fill (`band_bound`): before a plan is found, more than
+        ``short_budget`` labels keyed above it end the search with `STATUS_BOUND_SHORT`
+        (``inf``: never).
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
-        max_labels, n_band_slots, stop_when_full, reserve_rows]``; ``stop_when_full`` allows
+        max_labels, n_band_slots, stop_when_full, reserve_rows, short_budget]``;
+        ``stop_when_full`` allows
         refuelling stops with a full tank (for the relaxed search with an unlimited tank,
         where a refuelling stop may still matter as a stop); ``reserve_rows``: rows the label
         tables start with. They are allocated untouched, so the operating system commits
@@ -1723,6 +1725,8 @@ def label_search(  # type: ignore[no-untyped-def]
     n_band_slots = ipar[7]
     stop_when_full = ipar[8] != 0
     reserve_rows = ipar[9]
+    short_budget = ipar[10]
+    past_trust = 0  # labels expanded past trust_h
     cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
     cmp_risk = objective in (OBJ_RISK, OBJ_PARETO)
     fuel_only = not duty_on and not cmp_risk  # departures differ only in time and fuel
@@ -1815,9 +1819,11 @@ def label_search(  # type: ignore[no-untyped-def]
             break
         if not found and k1 > trust_h:
             # labels from here on may rest on the band table's fill, far below their
-            # real bounds: the caller widens the band search rather than expanding them
-            status = STATUS_BOUND_SHORT
-            break
+            # real bounds: past a budget of them the caller widens the band search
+            past_trust += 1
+            if past_trust > short_budget:
+                status = STATUS_BOUND_SHORT
+                break
         v = lab_i[lab, LI_NODE]
         stg = _tag_stage(tags)
         t = lab_f[lab, LF_T]
