@@ -293,6 +293,18 @@ def test_bounds_stored_as_float32_are_the_largest_float32_below(values: list[flo
     assert np.all(np.nextafter(stored, np.float32(np.inf)).astype(np.float64) >= exact)
 
 
+def hours_and_litres_to(graph: CompiledGraph, target: int) -> tuple[np.ndarray, np.ndarray]:
+    # least calm hours and least litres from every node to the target
+    rptr, rtail, rarc = kern.reverse_csr(graph.indptr, graph.head)
+    to_target = np.array([target], np.int64)
+    return tuple(  # type: ignore[return-value]
+        kern.reverse_dijkstra(
+            rptr, rtail, w[rarc], np.empty(0), to_target, np.zeros(1), math.inf, -1
+        )[0]
+        for w in (graph.arc_hours, graph.arc_litres)
+    )
+
+
 def calm_reach(
     graph: CompiledGraph,
     h_time: np.ndarray,
@@ -405,14 +417,7 @@ def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
     usable = capacity - reserve
     band = usable / bands
     rptr, rtail, rarc = kern.reverse_csr(graph.indptr, graph.head)
-    to_target = np.array([target], np.int64)
-    no_w = np.empty(0)
-    h_time = kern.reverse_dijkstra(
-        rptr, rtail, graph.arc_hours[rarc], no_w, to_target, np.zeros(1), math.inf, -1
-    )[0]
-    h_fuel = kern.reverse_dijkstra(
-        rptr, rtail, graph.arc_litres[rarc], no_w, to_target, np.zeros(1), math.inf, -1
-    )[0]
+    h_time, h_fuel = hours_and_litres_to(graph, target)
     start_fuel = data.draw(st.sampled_from([reserve + usable * k / 4 for k in range(1, 5)]))
     origin_deficit = h_fuel[origin] - (start_fuel - reserve)
     assume(math.isfinite(origin_deficit))
@@ -487,13 +492,7 @@ def test_reach_table_is_consistent_on_terrain_lattices(seed: int, capacity: floa
     depots = np.flatnonzero(graph.node_depot).astype(np.int64)
     reserve, refuel_h = 1.0, 0.25
     usable = capacity - reserve
-    rptr, rtail, rarc = kern.reverse_csr(graph.indptr, graph.head)
-    no_w = np.empty(0)
-    to_target = np.array([target], np.int64)
-    h_time, h_fuel = (
-        kern.reverse_dijkstra(rptr, rtail, w[rarc], no_w, to_target, np.zeros(1), math.inf, -1)[0]
-        for w in (graph.arc_hours, graph.arc_litres)
-    )
+    h_time, h_fuel = hours_and_litres_to(graph, target)
     assert math.isfinite(h_fuel[origin])
     band = usable / 16
     for per, slack in ((4, 0.5), (2, math.inf), (4, 0.0)):

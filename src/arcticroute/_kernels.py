@@ -471,6 +471,12 @@ def _offer_f32(slot, done, hk, hv, hval, size, s, a, pot):  # type: ignore[no-un
 
 
 @nb.njit(cache=True, nogil=True)
+def _reach_at(reach, v, b, lo_v, per):  # type: ignore[no-untyped-def]
+    # `band_reach`'s hours to (v, fine band b), lo_v being v's lowest fine band.
+    return reach[v, 1 + b // per - lo_v // per]
+
+
+@nb.njit(cache=True, nogil=True)
 def _band_range(h_fuel, h_time, usable_l, band_l, per):  # type: ignore[no-untyped-def]
     # Per node: its lowest band and how many more it has (-1: no state, the node cannot
     # reach the target), in bands of ``per * band_l`` litres; and the most states a node has.
@@ -569,9 +575,8 @@ def band_reach(  # type: ignore[no-untyped-def]
         at ``v`` whose deficit lies in coarse band ``lo(v) + j`` (``lo(v)`` is
         ``band_lo(h_fuel[v], ...) // per``), the least over that band, the bands below it
         and no deficit, for a deficit may grow; column 0: with no deficit; ``inf`` where
-        no label can be. It is
-        consistent with every move of `band_bound`'s states (an abstraction of them), so
-        it is an A* potential for that search.
+        no label can be. It is consistent with every move of `band_bound`'s states (an
+        abstraction of them), so it is an A* potential for that search.
     fill : float
         Least key left in the queue when the search stopped (``inf`` if it ran out);
         states beyond it got ``fill`` less their potential.
@@ -624,9 +629,7 @@ def band_reach(  # type: ignore[no-untyped-def]
     stop = target * n_slots
     fill = _INF
     limit = _INF
-    one_cell = cell_speed.shape[0] == 1  # no weather: skip the per-arc cell look-up
-    speed0 = cell_speed[0] if cell_speed.shape[0] > 0 else 1.0
-    calm = one_cell and speed0 == 1.0
+    calm = cell_speed.shape[0] == 1 and cell_speed[0] == 1.0  # no weather: no cell look-up
     while size > 0:
         key = hk[0]
         s = hv[0]
@@ -662,12 +665,7 @@ def band_reach(  # type: ignore[no-untyped-def]
             w = head[e]
             if not arc_ok[e] or node_top[w] < 0:
                 continue
-            if calm:
-                a2 = a + arc_hours[e]
-            elif one_cell:
-                a2 = a + arc_hours[e] / speed0
-            else:
-                a2 = a + arc_hours[e] / cell_speed[arc_cell[e]]
+            a2 = a + (arc_hours[e] if calm else arc_hours[e] / cell_speed[arc_cell[e]])
             if j == 0 and free_ok[w]:
                 size = _offer(val, hk, hv, pos, size, w * n_slots, a2, a2 + h_time[w])
                 continue
@@ -772,8 +770,8 @@ def band_bound(  # type: ignore[no-untyped-def]
         Width of a deficit band, litres (> 0).
     origin : int
         The search stops once the origin's band is settled, with key K, and the states
-        within ``slack_h`` after it; a state (v, b) left
-        unsettled then gets ``fill - reach(v, b)``, a lower bound on its value.
+        within ``slack_h`` after it; a state (v, b) left unsettled then gets
+        ``fill - reach(v, b)``, a lower bound on its value.
     origin_deficit_l : float
         The origin label's deficit, litres.
     slack_h : float
@@ -823,9 +821,8 @@ def band_bound(  # type: ignore[no-untyped-def]
         if node_top[d] >= 0 and h_fuel[d] <= usable_l + _BAND_EPS:
             # a full tank reaches the target from here: every band may stop here
             a0 = f32_below(h_time[d] + refuel_h)
-            lo_c = node_lo[d] // per
             for jj in range(node_top[d] + 1):
-                pot = reach[d, 1 + (node_lo[d] + jj) // per - lo_c]
+                pot = _reach_at(reach, d, node_lo[d] + jj, node_lo[d], per)
                 sj = d * n_slots + jj
                 hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a0, pot)
     stop = -1
@@ -859,9 +856,8 @@ def band_bound(  # type: ignore[no-untyped-def]
         if jw == 0 and is_depot[w] and h_fuel[w] > usable_l + _BAND_EPS:
             # refuelled here, w's lowest band is reached: every band of w may stop here
             a2 = f32_below(a + refuel_h)
-            lo_c = node_lo[w] // per
             for j2 in range(1, node_top[w] + 1):
-                pot = reach[w, 1 + (bw + j2) // per - lo_c]
+                pot = _reach_at(reach, w, bw + j2, bw, per)
                 sj = s + j2
                 hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a2, pot)
         for p in range(rptr[w], rptr[w + 1]):
@@ -871,20 +867,18 @@ def band_bound(  # type: ignore[no-untyped-def]
             if tau == _INF or top_v < 0:
                 continue
             lo_v = node_lo[v]
-            lo_c = lo_v // per
             # the bands of v that driving to w turns into bw: bw itself, and below it too
             # when bw is w's lowest band
             j_first = max(bw - lo_v, 0) if jw > 0 else 0
             j_last = min(bw - lo_v, top_v)
             a2 = f32_below(a + tau)
             for j2 in range(j_first, j_last + 1):
-                pot = reach[v, 1 + (lo_v + j2) // per - lo_c]
+                pot = _reach_at(reach, v, lo_v + j2, lo_v, per)
                 sj = v * n_slots + j2
                 hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a2, pot)
     table = settled_h.reshape(n, n_slots)
     for v in range(n):
         top = node_top[v]
-        lo_c = node_lo[v] // per
         for j in range(n_slots):
             s = v * n_slots + j
             if top < 0:
@@ -892,7 +886,7 @@ def band_bound(  # type: ignore[no-untyped-def]
             elif j > top:
                 table[v, j] = table[v, top]
             elif not done[s]:
-                pot = reach[v, 1 + (node_lo[v] + j) // per - lo_c]
+                pot = _reach_at(reach, v, node_lo[v] + j, node_lo[v], per)
                 table[v, j] = f32_below(max(fill - pot, 0.0)) if pot < _INF else 0.0
     return table, fill, reached
 
@@ -1665,12 +1659,12 @@ def label_search(  # type: ignore[no-untyped-def]
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
         max_labels, n_band_slots, stop_when_full, reserve_rows, short_budget]``;
-        ``stop_when_full`` allows
-        refuelling stops with a full tank (for the relaxed search with an unlimited tank,
-        where a refuelling stop may still matter as a stop); ``reserve_rows``: rows the label
-        tables start with. They are allocated untouched, so the operating system commits
-        only the rows written, and a search that stays within them never copies its tables
-        to grow them (a copy would briefly hold both).
+        ``stop_when_full`` allows refuelling stops with a full tank (for the relaxed search
+        with an unlimited tank, where a refuelling stop may still matter as a stop);
+        ``reserve_rows``: rows the label tables start with. They are allocated untouched,
+        so the operating system commits only the rows written, and a search that stays
+        within them never copies its tables to grow them (a copy would briefly hold both);
+        ``short_budget``: see ``trust_h``.
 
     Returns
     -------
