@@ -123,6 +123,8 @@ def test_closed_season_names_the_day_the_whole_way_opens(chukotka: nx.MultiDiGra
     it = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart="2026-11-26T08:00")
     assert not it.feasible
     assert "the way from Anadyr to Egvekinot opens on 2026-12-15" in it.reason
+    # what to do ends the reason, where a reader of a long one looks first
+    assert it.reason.endswith("opens on 2026-12-15; depart on or after that day")
     assert plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart="2026-12-15T08:00").feasible
     assert not plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart="2026-12-14T20:00").feasible
 

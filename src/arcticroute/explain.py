@@ -198,10 +198,12 @@ def _unreachable(compiled: CompiledNetwork, source: str, target: str, stops: Seq
                 f"(the {vehicle.id} can reach {len(places) - 1} other places from {a})"
             )
         shown = "; ".join(blocked[:6]) + ("; ..." if len(blocked) > 6 else "")
+        # what to do goes last, where a reader of a long reason looks first
         hint = _season_hint(compiled, names, a, b)
         return (
-            f"{b} cannot be reached from {a} by {vehicle.id} on {date}{hint}: every way out "
+            f"{b} cannot be reached from {a} by {vehicle.id} on {date}: every way out "
             f"of the {len(places)} places it can reach is closed ({shown})"
+            + (f". {hint}" if hint else "")
         )
     return "no route under the given constraints"
 
@@ -225,13 +227,13 @@ def _season_hint(compiled: CompiledNetwork, reached: set[str], a: str, b: str) -
     for opening in openings:
         if _reachable_on(compiled, a, opening, b):
             return (
-                f" (winter links closed for the season; the way from {a} to {b} opens on "
-                f"{opening.isoformat()}: depart on or after that day)"
+                f"Winter links are closed for the season: the way from {a} to {b} opens on "
+                f"{opening.isoformat()}; depart on or after that day"
             )
     first = min(_next_opening(compiled.link_data(link)["season"], day) for link in blocking)
     return (
-        f" (winter links closed for the season; the first of them opens on "
-        f"{first.isoformat()}; try a later departure)"
+        f"Winter links are closed for the season: the first of them opens on "
+        f"{first.isoformat()}; try a later departure"
     )
 
 

@@ -277,7 +277,11 @@ def _zone(value: dt.datetime) -> str:
 def _title_lines(it: Itinerary) -> list[str]:
     head = f"{it.origin} → {it.destination} by {it.vehicle}"
     if not it.feasible:
-        return [f"{head}: NO FEASIBLE ROUTE", *textwrap.wrap(it.reason, 110)[:3]]
+        lines = textwrap.wrap(it.reason, 110)
+        if len(lines) > 3:  # keep the last sentence too: it says what to do
+            last = textwrap.shorten("... " + it.reason.rsplit(". ", 1)[-1], 140)
+            lines = [*lines[:2], last]
+        return [f"{head}: NO FEASIBLE ROUTE", *lines]
     assert it.arrive is not None
     return [
         head,
