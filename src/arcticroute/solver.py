@@ -92,10 +92,16 @@ _BAND_SLACK = 0.003
 """The band search goes on past the origin's key by this fraction of the origin's time
 bound, so that labels a little off the best route still see their own bands."""
 
-_REACH_SLACK = 0.02
-"""`_kernels.band_reach` goes on past the target's key by this fraction of the origin's
-time bound: its coarse bands are looser than the fine ones, and the fine search needs exact
-potentials up to the optimum."""
+_REACH_SLACK = 0.3
+"""`_kernels.band_reach` goes on past the target's key by this many stop hours for each
+stop the origin's label needs at least: its coarse bands are looser than the fine ones, and
+the fine search needs exact potentials up to the optimum. The looseness grows with the
+stops: on the 1M lattice the coarse table is 0.18 h short of the optimum with 3 stops
+(60 L) and 0.42 h with 6 (30 L). A slack in proportion to the trip's hours (2 %, 0.44 h)
+was twice what 60 L needs (its fine search settles the same 135,247 states from 1 % on)
+and too little for 30 L (265,000 states settled past the reach table's fill); 0.3 stop
+hours per stop gives 0.3 h and 0.6 h: 60 L reach 501,265 -> 380,999 states, 30 L fine
+search 616,334 -> 420,955 (reach 1.05 M -> 1.13 M)."""
 
 _PAST_BUDGET = 0.25
 """States (per node of the graph) the band search may settle past `_kernels.band_reach`'s
@@ -777,6 +783,7 @@ def _band_table(
     """
     usable = q.capacity_l - q.reserve_l
     h0 = float(h_time[q.origin])
+    stops = max(1, math.ceil(deficit_l / usable - 1e-9))
     while True:
         factor = _WIDEN**widen
         reach, reach_fill = kern.band_reach(
@@ -791,7 +798,7 @@ def _band_table(
             q.origin,
             deficit_l,
             q.target,
-            _REACH_SLACK * h0 * factor,
+            _REACH_SLACK * q.refuel_h * stops * factor,
         )
         before_bound()
         table, fill, reached = kern.band_bound(
@@ -858,18 +865,27 @@ def _search(
     # Arc weights under the kindest weather, built in place: on a large lattice every
     # temporary of this size is ~60 MB. The reverse searches read them in reverse-CSR
     # order; only the hours are also needed in forward order (the band search's potential).
+    # (In calm weather with every arc usable they are the calm arrays themselves.)
     rptr, rtail, rarc = _reversed(graph)
-    banned = ~arc_ok
-    w_litres = minff[arc_cell]
-    with np.errstate(invalid="ignore"):
-        np.multiply(arc_litres, w_litres, out=w_litres)
-    w_litres[banned] = np.inf
-    rw_litres = w_litres[rarc]
-    del w_litres
-    w_time = maxsp[arc_cell]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.divide(arc_hours, w_time, out=w_time)
-    w_time[banned] = np.inf
+    banned = None if arc_ok.all() else ~arc_ok
+    if banned is None and np.all(minff == 1.0):
+        rw_litres = arc_litres[rarc]
+    else:
+        w_litres = minff[arc_cell]
+        with np.errstate(invalid="ignore"):
+            np.multiply(arc_litres, w_litres, out=w_litres)
+        if banned is not None:
+            w_litres[banned] = np.inf
+        rw_litres = w_litres[rarc]
+        del w_litres
+    if banned is None and np.all(maxsp == 1.0):
+        w_time = arc_hours
+    else:
+        w_time = maxsp[arc_cell]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(arc_hours, w_time, out=w_time)
+        if banned is not None:
+            w_time[banned] = np.inf
     del banned
 
     points = [*q.via, q.target]
@@ -916,7 +932,7 @@ def _search(
     # The fuel bounds do not depend on the time bounds: on a large graph they run on a
     # second thread (the kernels release the GIL), the litres to the target while this one
     # computes the time bounds, then the litres to a depot (only the labels need them)
-    # while this one runs the band search. They are started before the time bound says
+    # while this one runs the band searches. They are started before the time bound says
     # whether they are needed; they nearly always are when the tank is finite and a stop
     # costs time.
     early_fuel = objective in (kern.OBJ_FUEL, kern.OBJ_PARETO) or (finite_tank and q.refuel_h > 0.0)
@@ -973,7 +989,9 @@ def _search(
 
         def collect_fuel_bounds() -> None:
             # the labels' litres to a depot (from the other thread): after them the
-            # litres per arc are not needed, and freeing them lowers the band search's peak
+            # litres per arc are not needed, and freeing them lowers the band search's
+            # peak (not waiting for them kept the litres per arc alive beside the band
+            # search: 1M range60 peaked at 1,050 MB)
             nonlocal lb_depot, rw_litres
             if rw_litres is no_w:
                 return
