@@ -523,6 +523,29 @@ def _per_cell_bounds(
     return maxsp, minff, minrf
 
 
+def _kindest(
+    per_arc: NDArray[np.float64],
+    cell_factor: NDArray[np.float64],
+    arc_cell: NDArray[np.int64],
+    banned: NDArray[np.bool_] | None,
+    scale: np.ufunc,
+) -> NDArray[np.float64]:
+    """Calm hours or litres per arc under each cell's kindest factor, ``inf`` where banned.
+
+    ``scale`` is `numpy.multiply` (fuel factors) or `numpy.divide` (speed factors). In calm
+    weather with no arc banned it is ``per_arc`` itself: no 64 MB temporary on the 1M
+    lattice.
+    """
+    if banned is None and np.all(cell_factor == 1.0):
+        return per_arc
+    out = cell_factor[arc_cell]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale(per_arc, out, out=out)
+    if banned is not None:
+        out[banned] = np.inf
+    return out
+
+
 def _is_static(weather: WeatherTable | None, depart_h: float) -> bool:
     """Whether no weather value changes after departure."""
     if weather is None:
@@ -865,27 +888,10 @@ def _search(
     # Arc weights under the kindest weather, built in place: on a large lattice every
     # temporary of this size is ~60 MB. The reverse searches read them in reverse-CSR
     # order; only the hours are also needed in forward order (the band search's potential).
-    # (In calm weather with every arc usable they are the calm arrays themselves.)
     rptr, rtail, rarc = _reversed(graph)
     banned = None if arc_ok.all() else ~arc_ok
-    if banned is None and np.all(minff == 1.0):
-        rw_litres = arc_litres[rarc]
-    else:
-        w_litres = minff[arc_cell]
-        with np.errstate(invalid="ignore"):
-            np.multiply(arc_litres, w_litres, out=w_litres)
-        if banned is not None:
-            w_litres[banned] = np.inf
-        rw_litres = w_litres[rarc]
-        del w_litres
-    if banned is None and np.all(maxsp == 1.0):
-        w_time = arc_hours
-    else:
-        w_time = maxsp[arc_cell]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(arc_hours, w_time, out=w_time)
-        if banned is not None:
-            w_time[banned] = np.inf
+    rw_litres = _kindest(arc_litres, minff, arc_cell, banned, np.multiply)[rarc]
+    w_time = _kindest(arc_hours, maxsp, arc_cell, banned, np.divide)
     del banned
 
     points = [*q.via, q.target]
