@@ -61,8 +61,13 @@ def make_graph(
     shelter: Sequence[bool] | None = None,
     depot_stock: dict[int, float] | None = None,
     node_cell: Sequence[int] | None = None,
+    xy_km: Sequence[tuple[float, float]] | None = None,
 ) -> CompiledGraph:
-    """Build a CompiledGraph from ``(tail, head, hours, litres, risk, cell)`` tuples."""
+    """Build a CompiledGraph from ``(tail, head, hours, litres, risk, cell)`` tuples.
+
+    Nodes sit at ``xy_km`` (all at the origin by default): the straight-line bounds scale
+    by the least hours or litres per km of any arc, so any placement keeps them valid.
+    """
     order = sorted(range(len(arcs)), key=lambda i: (arcs[i][0], i))
     tails = np.array([arcs[i][0] for i in order], np.int64)
     indptr = np.zeros(n + 1, np.int64)
@@ -86,9 +91,15 @@ def make_graph(
         node_depot=depot,
         node_stock_l=stock,
         node_cell=np.array(node_cell if node_cell is not None else [0] * n, np.int64),
-        node_x_km=np.zeros(n),
-        node_y_km=np.zeros(n),
+        node_x_km=np.array([p[0] for p in xy_km], np.float64) if xy_km else np.zeros(n),
+        node_y_km=np.array([p[1] for p in xy_km], np.float64) if xy_km else np.zeros(n),
     )
+
+
+def placements(n: int) -> st.SearchStrategy[list[tuple[float, float]] | None]:
+    """Node coordinates (km) on a coarse grid, or none (all nodes at the origin)."""
+    at = st.tuples(st.integers(-3, 3), st.integers(-3, 3)).map(lambda p: (10.0 * p[0], 10.0 * p[1]))
+    return st.one_of(st.none(), st.lists(at, min_size=n, max_size=n))
 
 
 @st.composite
@@ -131,7 +142,9 @@ def compiled_graphs(
             if draw(st.integers(0, 3)) == 0:
                 stock[v] = draw(st.sampled_from([INF, INF, 1.0, 2.0, 4.0]))
     cells = draw(st.lists(st.integers(0, n_cells - 1), min_size=n, max_size=n))
-    return make_graph(n, arcs, shelter=shelter, depot_stock=stock, node_cell=cells)
+    return make_graph(
+        n, arcs, shelter=shelter, depot_stock=stock, node_cell=cells, xy_km=draw(placements(n))
+    )
 
 
 @st.composite
@@ -237,7 +250,7 @@ def corridor_graphs(draw: st.DrawFn, *, min_nodes: int = 5, max_nodes: int = 9) 
         if draw(st.integers(0, 2)) > 0
     }
     shelter = draw(st.lists(st.booleans(), min_size=n, max_size=n))
-    return make_graph(n, arcs, shelter=shelter, depot_stock=stock)
+    return make_graph(n, arcs, shelter=shelter, depot_stock=stock, xy_km=draw(placements(n)))
 
 
 @st.composite

@@ -110,6 +110,38 @@ def test_reverse_dijkstra_matches_scipy(seed: int) -> None:
     assert np.all(np.isinf(d1[both > 2.0 + 1e-9]))
 
 
+@given(
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 12),
+    st.sampled_from(["spread", "column", "same"]),
+)
+def test_nearest_km_matches_brute_force_and_bounds_the_litres_to_a_sink(
+    seed: int, n_sinks: int, layout: str
+) -> None:
+    g = random_graph(seed, n=60, m=300)
+    rng = np.random.default_rng(seed)
+    x, y = g.node_x_km.copy(), g.node_y_km.copy()
+    sinks = rng.choice(g.n_nodes, n_sinks, replace=False).astype(np.int64)
+    if layout != "spread":  # sinks sharing an x (or a place): the scan must not stop early
+        x[sinks] = x[sinks[0]]
+        if layout == "same":
+            y[sinks] = y[sinks[0]]
+    g = replace(g, node_x_km=x, node_y_km=y)
+    got = kern.nearest_km(x, y, sinks)
+    brute = np.hypot(x[:, None] - x[sinks], y[:, None] - y[sinks]).min(axis=1)
+    np.testing.assert_allclose(got, brute, rtol=1e-12, atol=1e-12)
+    # times the least litres per km, it never exceeds the least litres to a sink (what the
+    # solver's labels may assume on large graphs)
+    per_km = kern.least_per_km(g.indptr, g.head, g.arc_litres, x, y)
+    litres = dijkstra(matrix(g, g.arc_litres).T, indices=sinks, min_only=True)
+    assert np.all(got * per_km * (1.0 - 1e-12) <= litres)
+
+
+def test_nearest_km_without_sinks_is_inf() -> None:
+    got = kern.nearest_km(np.zeros(3), np.zeros(3), np.empty(0, np.int64))
+    assert np.all(np.isinf(got))
+
+
 def earliest_path(
     g: CompiledGraph, weather: WeatherTable | None, origin: int, target: int, depart: float
 ) -> tuple[float, float, int, np.ndarray, np.ndarray]:

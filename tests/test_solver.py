@@ -89,7 +89,11 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
     with mock.patch("arcticroute.solver._fastest", return_value=None):
         slow = run(graph, weather, q)
         # and with the bounds on two threads, as on large graphs
-        with mock.patch("arcticroute.solver._PARALLEL_MIN_ARCS", 0):
+        # (and the labels' litres to a depot from straight-line km, as there)
+        with (
+            mock.patch("arcticroute.solver._PARALLEL_MIN_ARCS", 0),
+            mock.patch("arcticroute.solver._EXACT_DEPOT_MAX_ARCS", 0),
+        ):
             threaded = run(graph, weather, q)
         # and with band searches that stop at once: they give up or leave the label
         # search short of bounds, and the solver widens them until the answer is found

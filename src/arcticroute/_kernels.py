@@ -471,12 +471,6 @@ def _offer_f32(slot, done, hk, hv, hval, size, s, a, pot):  # type: ignore[no-un
 
 
 @nb.njit(cache=True, nogil=True)
-def _reach_at(reach, v, b, lo_v, per):  # type: ignore[no-untyped-def]
-    # `band_reach`'s hours to (v, fine band b), lo_v being v's lowest fine band.
-    return reach[v, 1 + b // per - lo_v // per]
-
-
-@nb.njit(cache=True, nogil=True)
 def _band_range(h_fuel, h_time, usable_l, band_l, per):  # type: ignore[no-untyped-def]
     # Per node: its lowest band and how many more it has (-1: no state, the node cannot
     # reach the target), in bands of ``per * band_l`` litres; and the most states a node has.
@@ -802,6 +796,14 @@ def band_bound(  # type: ignore[no-untyped-def]
     n = rptr.shape[0] - 1
     node_lo, node_top, n_slots = _band_range(h_fuel, h_time, usable_l, band_l, 1)
     n_states = n * n_slots
+    # The coarse column of ``reach`` for fine band j of node v: col_of[node_r[v] + j]
+    # (table look-ups: a division per offer cost more than the offer's other work).
+    node_r = np.empty(n, np.int32)
+    for v in range(n):
+        node_r[v] = node_lo[v] % per
+    col_of = np.empty(n_slots + per, np.int64)
+    for k in range(col_of.shape[0]):
+        col_of[k] = 1 + k // per
     # Per state 4 bytes: its heap position while queued (-1 before), then, once settled
     # (``done``), its value as float32 bits: the table is written in place. The queue
     # holds the values of queued states. (A value array beside a position array cost
@@ -822,7 +824,7 @@ def band_bound(  # type: ignore[no-untyped-def]
             # a full tank reaches the target from here: every band may stop here
             a0 = f32_below(h_time[d] + refuel_h)
             for jj in range(node_top[d] + 1):
-                pot = _reach_at(reach, d, node_lo[d] + jj, node_lo[d], per)
+                pot = reach[d, col_of[node_r[d] + jj]]
                 sj = d * n_slots + jj
                 hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a0, pot)
     stop = -1
@@ -857,7 +859,7 @@ def band_bound(  # type: ignore[no-untyped-def]
             # refuelled here, w's lowest band is reached: every band of w may stop here
             a2 = f32_below(a + refuel_h)
             for j2 in range(1, node_top[w] + 1):
-                pot = _reach_at(reach, w, bw + j2, bw, per)
+                pot = reach[w, col_of[node_r[w] + j2]]
                 sj = s + j2
                 hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a2, pot)
         for p in range(rptr[w], rptr[w + 1]):
@@ -873,21 +875,28 @@ def band_bound(  # type: ignore[no-untyped-def]
             j_last = min(bw - lo_v, top_v)
             a2 = f32_below(a + tau)
             for j2 in range(j_first, j_last + 1):
-                pot = _reach_at(reach, v, lo_v + j2, lo_v, per)
+                pot = reach[v, col_of[node_r[v] + j2]]
                 sj = v * n_slots + j2
                 hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a2, pot)
+    # States left unsettled get the fill less their potential, one value per coarse band.
     table = settled_h.reshape(n, n_slots)
     for v in range(n):
         top = node_top[v]
-        for j in range(n_slots):
-            s = v * n_slots + j
-            if top < 0:
-                table[v, j] = 0.0
-            elif j > top:
-                table[v, j] = table[v, top]
-            elif not done[s]:
-                pot = _reach_at(reach, v, node_lo[v] + j, node_lo[v], per)
-                table[v, j] = f32_below(max(fill - pot, 0.0)) if pot < _INF else 0.0
+        if top < 0:
+            table[v, :] = 0.0
+            continue
+        s0 = v * n_slots
+        c_prev = -1
+        fv = np.float32(0.0)
+        for j in range(top + 1):
+            if not done[s0 + j]:
+                c = col_of[node_r[v] + j]
+                if c != c_prev:
+                    c_prev = c
+                    pot = reach[v, c]
+                    fv = f32_below(max(fill - pot, 0.0)) if pot < _INF else np.float32(0.0)
+                table[v, j] = fv
+        table[v, top + 1 :] = table[v, top]
     return table, fill, reached
 
 
@@ -950,6 +959,62 @@ def least_per_km(indptr, head, weight, x_km, y_km):  # type: ignore[no-untyped-d
     if rmax > 0.0 and rmax < _INF:
         return 1.0 / rmax
     return 0.0
+
+
+@nb.njit(_sig(_af8, _af8, _af8, _ai8), cache=True, nogil=True)
+def nearest_km(x_km, y_km, sinks):  # type: ignore[no-untyped-def]
+    """Straight-line km from every node to the nearest of ``sinks``.
+
+    Parameters
+    ----------
+    x_km, y_km : arrays of float64, shape (n,)
+        Planar node coordinates, km.
+    sinks : array of int64
+        Node indices (``inf`` everywhere when empty).
+
+    Returns
+    -------
+    array of float64, shape (n,)
+        Km to the nearest sink.
+
+    Notes
+    -----
+    The sinks are sorted by x; each node scans outwards from its x until the x gap alone
+    exceeds the nearest sink found, a few sinks per node when they are spread out.
+    """
+    n = x_km.shape[0]
+    k = sinks.shape[0]
+    out = np.full(n, _INF)
+    if k == 0:
+        return out
+    order = np.argsort(x_km[sinks], kind="mergesort")
+    sx = x_km[sinks][order]
+    sy = y_km[sinks][order]
+    for v in range(n):
+        xv = x_km[v]
+        yv = y_km[v]
+        best2 = _INF
+        right = np.searchsorted(sx, xv)
+        left = right - 1
+        while left >= 0 or right < k:
+            if right < k:
+                dx = sx[right] - xv
+                if dx * dx >= best2:
+                    right = k
+                else:
+                    dy = sy[right] - yv
+                    best2 = min(best2, dx * dx + dy * dy)
+                    right += 1
+            if left >= 0:
+                dx = xv - sx[left]
+                if dx * dx >= best2:
+                    left = -1
+                else:
+                    dy = sy[left] - yv
+                    best2 = min(best2, dx * dx + dy * dy)
+                    left -= 1
+        out[v] = np.sqrt(best2)
+    return out
 
 
 # --------------------------------------------------------------------------------------

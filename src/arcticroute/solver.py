@@ -76,6 +76,10 @@ _LABEL_ROW_BYTES = 168
 _PARALLEL_MIN_ARCS = 200_000
 """From this many arcs on, the fuel bounds are computed on a second thread."""
 
+_EXACT_DEPOT_MAX_ARCS = _PARALLEL_MIN_ARCS
+"""Below this many arcs the labels' least litres to a depot come from a reverse Dijkstra;
+from here on from the straight-line km to the nearest depot times the least litres per km."""
+
 _BANDS_PER_TANK = 16
 """Fuel-deficit bands per usable tank in `_kernels.band_bound`. Finer bands bound tighter
 and cost more states per node (up to this many plus one). On the 1M benchmark lattice
@@ -769,7 +773,6 @@ def _band_table(
     band_l: float,
     deficit_l: float,
     widen: int,
-    before_bound: Callable[[], None],
 ) -> tuple[NDArray[np.float32], float, int]:
     """The band table of `_kernels.band_bound`, steered by `_kernels.band_reach`.
 
@@ -792,8 +795,6 @@ def _band_table(
         The origin label's deficit, litres.
     widen : int
         Times the slacks were widened already.
-    before_bound : callable
-        Called before each band search (it frees what the caller no longer needs).
 
     Returns
     -------
@@ -823,7 +824,6 @@ def _band_table(
             q.target,
             _REACH_SLACK * q.refuel_h * stops * factor,
         )
-        before_bound()
         table, fill, reached = kern.band_bound(
             *backward,
             h_time,
@@ -929,18 +929,23 @@ def _search(
         return stage_bounds(rw_litres, no_w)[0]
 
     def litres_to_depot(rw_litres: NDArray[np.float64]) -> NDArray[np.float64]:
-        # litres to the nearest depot or the target, within one tank
+        # litres to the nearest depot or the target, inf past one tank
         sinks = np.unique(np.append(depots, q.target)).astype(np.int64)
-        return kern.reverse_dijkstra(  # type: ignore[no-any-return]
-            rptr, rtail, rw_litres, no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
-        )[0]
+        if m < _EXACT_DEPOT_MAX_ARCS:
+            return kern.reverse_dijkstra(  # type: ignore[no-any-return]
+                rptr, rtail, rw_litres, no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
+            )[0]
+        least_ff = float(np.min(minff))
+        per_km = _least_per_km(graph, "litres") * (least_ff if math.isfinite(least_ff) else 0.0)
+        lb: NDArray[np.float64] = kern.nearest_km(_f8(graph.node_x_km), _f8(graph.node_y_km), sinks)
+        np.multiply(lb, per_km * (1.0 - 1e-12), out=lb)
+        lb[lb > usable + TOL] = np.inf
+        return lb
 
     # The fuel bounds do not depend on the time bounds: on a large graph they run on a
-    # second thread (the kernels release the GIL), the litres to the target while this one
-    # computes the time bounds, then the litres to a depot (only the labels need them)
-    # while this one runs the band searches. They are started before the time bound says
-    # whether they are needed; they nearly always are when the tank is finite and a stop
-    # costs time.
+    # second thread (the kernels release the GIL) while this one computes the time bounds.
+    # They are started before the time bound says whether they are needed; they nearly
+    # always are when the tank is finite and a stop costs time.
     early_fuel = objective in (kern.OBJ_FUEL, kern.OBJ_PARETO) or (finite_tank and q.refuel_h > 0.0)
     pool = (
         ThreadPoolExecutor(max_workers=1)
@@ -956,10 +961,10 @@ def _search(
     band_wanted = stops_cost_time and not q.via and depots.size > 0
     use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
     try:
-        fut_h_fuel = pool.submit(litres_to_target, rw_litres) if pool is not None else None
         fut_lb_depot = (
             pool.submit(litres_to_depot, rw_litres) if pool is not None and finite_tank else None
         )
+        fut_h_fuel = pool.submit(litres_to_target, rw_litres) if pool is not None else None
         rw_time = w_time[rarc]
         rw_risk = no_w
         if use_hr:
@@ -991,20 +996,9 @@ def _search(
         h_risk = stage_bounds(rw_risk, no_w)[0] if use_hr else unused
         del rw_risk
         lb_depot = np.zeros(n)
-        need_lb = finite_tank and not trivially_in_range
-
-        def collect_fuel_bounds() -> None:
-            # the labels' litres to a depot (from the other thread): after them the
-            # litres per arc are not needed, and freeing them lowers the band search's
-            # peak (not waiting for them kept the litres per arc alive beside the band
-            # search: 1M range60 peaked at 1,050 MB)
-            nonlocal lb_depot, rw_litres
-            if rw_litres is no_w:
-                return
-            if need_lb:
-                lb_depot = fut_lb_depot.result() if fut_lb_depot else litres_to_depot(rw_litres)
-            rw_litres = no_w
-
+        if finite_tank and not trivially_in_range:
+            lb_depot = fut_lb_depot.result() if fut_lb_depot else litres_to_depot(rw_litres)
+        del rw_litres  # before the band searches: 64 MB less at their peak on the 1M lattice
         h_band = no_band
         band_l = 0.0
         trust_h = math.inf
@@ -1021,9 +1015,7 @@ def _search(
                 band_l,
                 deficit if math.isfinite(deficit) else 0.0,
                 widen,
-                collect_fuel_bounds,
             )
-        collect_fuel_bounds()
         # the weighted arcs only fed the bounds: free them before the labels take memory
         del rw_time
     finally:
