@@ -258,6 +258,35 @@ def test_calm_open_table_gives_the_static_plan(data: st.DataObject) -> None:
         assert static.binding == weathered.binding
 
 
+def test_calm_table_breaks_ties_between_parallel_arcs_as_without_weather() -> None:
+    # Two equal arcs 0 -> 1 in different weather cells. A label that came by an arc may
+    # halt while that arc's cell is open, so labels that came by different cells were kept
+    # apart, and the later one (with the rights of both cells) won the tie; where the
+    # node's own cell is open for good, every label may stand for ever and the first wins,
+    # as without weather. (The via point makes the label search, not the shortcut, answer.)
+    arcs = [
+        (0, 1, 0.0, 0.5, 0.0, 1),
+        (0, 1, 0.25, 0.5, 0.0, 0),
+        (0, 1, 0.0, 0.5, 0.0, 0),
+        (1, 2, 0.25, 0.5, 0.0, 0),
+    ]
+    g = make_graph(3, arcs, depot_stock={0: INF}, node_cell=[0, 1, 0])
+    calm = WeatherTable(
+        t0_h=-3.0,
+        step_h=0.75,
+        open=np.ones((2, 1), np.bool_),
+        speed_factor=np.ones((2, 1)),
+        fuel_factor=np.ones((2, 1)),
+        risk_factor=np.ones((2, 1)),
+    )
+    for objective in ("time", "fuel", "pareto"):
+        kw = {"via": (0,), "capacity_l": 2.0, "objective": objective, "deadline_h": 2.0}
+        static = solve(g, 0, 2, **kw)  # type: ignore[arg-type]
+        weathered = solve(g, 0, 2, weather=calm, **kw)  # type: ignore[arg-type]
+        assert [s.arc for s in static.plans[0].steps] == [0, 3]
+        assert static.plans == weathered.plans
+
+
 @given(st.data())
 def test_same_query_gives_the_same_plan(data: st.DataObject) -> None:
     n_cells = data.draw(st.integers(1, 2))

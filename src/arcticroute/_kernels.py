@@ -2167,8 +2167,11 @@ def label_search(  # type: ignore[no-untyped-def]
                 stock = node_tab[bi, _NT_STOCK]
                 cell_w = node_w >> 2
                 shelter_w = (node_w & 1) != 0
+                # From t2 on every label here may stand for ever: the arc a label came by
+                # no longer matters, and ties break as without weather.
+                stand_free = shelter_w or t2 >= calm_from[cell_w]
                 # the new label's halting rights are contained in any other label's
-                open_cap = shelter_w or inb < 0 or inb == cell_w
+                open_cap = stand_free or inb < 0 or inb == cell_w
                 refill = min(capacity, f2 + stock) if depot else f2
                 start = node_ti[bi, _NT_B_START]
                 b_size = node_ti[bi, _NT_B_SIZE]
@@ -2214,7 +2217,7 @@ def label_search(  # type: ignore[no-untyped-def]
                         kill = r2 <= pool_f[j, _PF_RISK] + tol
                     if kill:
                         inx = _tag_in_cell(tag_x)
-                        kill = shelter_w or inx < 0 or inx in (cell_w, inb)
+                        kill = stand_free or inx < 0 or inx in (cell_w, inb)
                     if kill and refuelled and (tag_x & BIT_REFUELLED) == 0:
                         kill = f2 >= (min(capacity, fx + stock) if depot else fx) - tol
                     if kill and not (t2 == tx or t2 >= t_last):

@@ -937,6 +937,8 @@ def _search(
             )[0]
         least_ff = float(np.min(minff))
         per_km = _least_per_km(graph, "litres") * (least_ff if math.isfinite(least_ff) else 0.0)
+        if not per_km > 0.0:  # no straight-line bound (e.g. nodes without coordinates)
+            return np.zeros(n)
         lb: NDArray[np.float64] = kern.nearest_km(_f8(graph.node_x_km), _f8(graph.node_y_km), sinks)
         np.multiply(lb, per_km * (1.0 - 1e-12), out=lb)
         lb[lb > usable + TOL] = np.inf
