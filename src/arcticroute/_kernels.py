@@ -988,8 +988,8 @@ def nearest_km(x_km, y_km, sinks):  # type: ignore[no-untyped-def]
     if k == 0:
         return out
     order = np.argsort(x_km[sinks], kind="mergesort")
-    sx = x_km[sinks][order]
-    sy = y_km[sinks][order]
+    sx = x_km[sinks[order]]
+    sy = y_km[sinks[order]]
     for v in range(n):
         xv = x_km[v]
         yv = y_km[v]

@@ -580,6 +580,16 @@ def _least_per_km(graph: CompiledGraph, what: Literal["hours", "litres"]) -> flo
     return found[what]
 
 
+def _least_litres_per_km(graph: CompiledGraph, cell_fuel: NDArray[np.float64]) -> float:
+    """Litres per straight-line km no path can beat under the kindest fuel factor.
+
+    ``cell_fuel`` holds each cell's least fuel factor (`_per_cell_bounds`); 0 when no cell
+    ever opens.
+    """
+    thriftiest = float(cell_fuel.min(initial=np.inf))
+    return _least_per_km(graph, "litres") * thriftiest if math.isfinite(thriftiest) else 0.0
+
+
 def _weather_cells(
     graph: CompiledGraph, weather: WeatherTable | None
 ) -> tuple[_Epochs, NDArray[np.int64], NDArray[np.int64]]:
@@ -630,16 +640,13 @@ def _fastest(
     ep, arc_cell, node_cell = _weather_cells(graph, weather)
     maxsp, minff, _minrf = _per_cell_bounds(ep, q.depart_h)
     fastest = float(maxsp.max(initial=0.0))
-    thriftiest = float(minff.min(initial=np.inf))
-    if not (fastest > 0.0 and math.isfinite(thriftiest)):
+    if not (fastest > 0.0 and math.isfinite(float(minff.min(initial=np.inf)))):
         return None  # nothing ever opens: the label search explains it
     x_km = _f8(graph.node_x_km)
     y_km = _f8(graph.node_y_km)
     # no path can burn less than this: when it exceeds the fuel, skip the search
-    least_l = (
-        _least_per_km(graph, "litres")
-        * thriftiest
-        * math.hypot(x_km[q.target] - x_km[q.origin], y_km[q.target] - y_km[q.origin])
+    least_l = _least_litres_per_km(graph, minff) * math.hypot(
+        x_km[q.target] - x_km[q.origin], y_km[q.target] - y_km[q.origin]
     )
     if least_l > q.start_fuel_l - q.reserve_l + TOL:
         return None
@@ -935,8 +942,7 @@ def _search(
             return kern.reverse_dijkstra(  # type: ignore[no-any-return]
                 rptr, rtail, rw_litres, no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
             )[0]
-        least_ff = float(np.min(minff))
-        per_km = _least_per_km(graph, "litres") * (least_ff if math.isfinite(least_ff) else 0.0)
+        per_km = _least_litres_per_km(graph, minff)
         if not per_km > 0.0:  # no straight-line bound (e.g. nodes without coordinates)
             return np.zeros(n)
         lb: NDArray[np.float64] = kern.nearest_km(_f8(graph.node_x_km), _f8(graph.node_y_km), sinks)
