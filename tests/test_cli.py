@@ -131,6 +131,18 @@ def test_plan_without_a_route_exits_1_with_the_reason(capsys: pytest.CaptureFixt
     assert "no feasible route" in captured.err
 
 
+def test_plan_without_a_route_says_when_it_chose_the_departure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    trip = ["plan", "--from", "Anadyr", "--to", "Lavrentiya", "--vehicle", "buran"]
+    assert main(trip) == 1
+    err = capsys.readouterr().err
+    assert "no --depart given: planned for the next 08:00" in err
+    assert "pass --depart YYYY-MM-DDTHH:MM" in err
+    assert main([*trip, "--depart", "2027-03-10T08:00"]) == 1
+    assert "--depart" not in capsys.readouterr().err
+
+
 def test_plan_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(

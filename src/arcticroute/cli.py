@@ -241,6 +241,15 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if not itinerary.feasible:
         if args.output is not None or args.format != "table":
             print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
+        if args.depart is None:  # the answer may hang on a date the user never chose
+            offset = itinerary.depart.utcoffset()
+            zone = f"UTC{offset.total_seconds() / 3600:+g}" if offset is not None else "UTC"
+            print(
+                f"no --depart given: planned for the next 08:00, "
+                f"{itinerary.depart:%Y-%m-%d %H:%M} {zone}; "
+                "pass --depart YYYY-MM-DDTHH:MM to plan another day",
+                file=sys.stderr,
+            )
         return EXIT_NO_ROUTE
     return EXIT_OK
 
