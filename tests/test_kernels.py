@@ -195,6 +195,34 @@ def test_earliest_arrival_path_matches_scipy_whatever_the_coordinates(seed: int)
         check_path(g, arcs, 0, target)
 
 
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize(
+    ("opn", "speed", "fuel"),
+    [(True, 1.0, 1.0), (True, 0.6, 1.3), (True, 2.0, 0.8), (False, 1.0, 1.0)],
+)
+def test_earliest_arrival_path_without_epochs_matches_the_epoch_walk(
+    seed: int, opn: bool, speed: float, fuel: float
+) -> None:
+    # One cell with one epoch takes a short cut past the epoch look-up; the same weather
+    # split over two identical cells walks the epochs. Same answer, bit for bit.
+    g = random_graph(seed)
+    one, two = (
+        WeatherTable(0.0, 1.0, *(np.full((cells, 1), x) for x in (opn, speed, fuel, 1.0)))
+        for cells in (1, 2)
+    )
+    g1 = replace(g, arc_cell=np.zeros(g.n_arcs, np.int64))
+    g2 = replace(g, arc_cell=np.arange(g.n_arcs, dtype=np.int64) % 2)
+    reached = 0
+    for target in range(1, g.n_nodes, 7):
+        a = earliest_path(g1, one, 0, target, 0.5)
+        b = earliest_path(g2, two, 0, target, 0.5)
+        assert a[:3] == b[:3]
+        np.testing.assert_array_equal(a[3], b[3])
+        np.testing.assert_array_equal(a[4], b[4])
+        reached += math.isfinite(a[0])
+    assert reached > 0 if opn else reached == 0
+
+
 def earliest_arrivals_by_relaxation(
     g: CompiledGraph, weather: WeatherTable, origin: int, depart: float
 ) -> np.ndarray:

@@ -1353,6 +1353,9 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
     ty = y_km[target]
     if not (np.isfinite(tx) and np.isfinite(ty)):
         scale = 0.0
+    # One cell with one epoch (no weather): every arc is entered at once at the same speed,
+    # so the epoch look-up is skipped (a fifth of the search's time on the 250k lattice).
+    one_epoch = ep_ptr.shape[0] == 2 and ep_ptr[1] - ep_ptr[0] == 1
     d1 = np.full(n, _INF)
     d2 = np.full(n, _INF)
     hh = np.full(n, -1.0)  # cached bound, -1 = not computed yet
@@ -1384,22 +1387,31 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
             pu = pos[u]
             if pu == -2:
                 continue
-            c = arc_cell[e]
-            k = _epoch_of(ep_ptr, ep_start, c, t)
-            kend = ep_ptr[c + 1]
             tau = t
-            while True:
-                st, na, _drv = _traverse(
-                    ep_ptr, ep_start, ep_open, ep_speed, c, k, tau, arc_hours[e]
-                )
-                if st == TRAV_OK:
-                    break
-                k += 1
-                if k >= kend:
-                    break
-                tau = ep_start[k]
-            if st != TRAV_OK or na > d1[u]:
-                continue
+            if one_epoch:
+                k = ep_ptr[0]
+                if not (ep_open[k] and ep_speed[k] > 0.0):
+                    continue
+                h_e = arc_hours[e]
+                na = t + h_e / ep_speed[k] if h_e > 0.0 else t  # as `_traverse` computes it
+                if na > d1[u]:
+                    continue
+            else:
+                c = arc_cell[e]
+                k = _epoch_of(ep_ptr, ep_start, c, t)
+                kend = ep_ptr[c + 1]
+                while True:
+                    st, na, _drv = _traverse(
+                        ep_ptr, ep_start, ep_open, ep_speed, c, k, tau, arc_hours[e]
+                    )
+                    if st == TRAV_OK:
+                        break
+                    k += 1
+                    if k >= kend:
+                        break
+                    tau = ep_start[k]
+                if st != TRAV_OK or na > d1[u]:
+                    continue
             nb_ = b + arc_litres[e] * ep_fuel[k]
             if na < d1[u] or nb_ < d2[u]:
                 d1[u] = na
