@@ -94,6 +94,44 @@ def test_builtin_purga_delays_the_start_at_anadyr(chukotka: nx.MultiDiGraph) -> 
     assert_no_leg_inside_a_closure(it, chukotka, weather_from_spec("purga-anadyr", start=DEPART))
 
 
+def test_a_purga_before_a_deadline_says_when_waiting_it_out_arrives(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    # Waiting out the purga gets through (as without a deadline), but too late: the reason
+    # must say so, not that nothing gets through.
+    depart = localize("2027-02-01T08:00")
+    waited = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=depart, weather="purga-anadyr")
+    assert waited.feasible
+    it = plan(
+        chukotka,
+        "Anadyr",
+        "Egvekinot",
+        TREKOL,
+        depart=depart,
+        weather="purga-anadyr",
+        deadline="2027-02-01T20:00",
+    )
+    assert not it.feasible
+    assert it.binding == "weather"
+    assert "wind 28 m/s" in it.reason
+    assert f"arrives {waited.arrive:%Y-%m-%d %H:%M} at the earliest" in it.reason
+    assert "past the deadline 2027-02-01 20:00" in it.reason
+    assert "no other way" not in it.reason
+
+
+def test_a_deadline_too_early_names_it_and_the_earliest_arrival(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    best = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=DEPART)
+    it = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=DEPART, deadline="2027-03-10T12:00")
+    assert not it.feasible
+    assert it.binding == "deadline"
+    assert it.reason == (
+        f"no route arrives by 2027-03-10 12:00: the earliest arrival is "
+        f"{best.arrive:%Y-%m-%d %H:%M}"
+    )
+
+
 def test_adding_a_storm_never_makes_arrival_earlier(chukotka: nx.MultiDiGraph) -> None:
     base = plan(chukotka, "Lavrentiya", "Uelen", BURAN, depart=DEPART)
     for start_h, end_h in ((0, 3), (1, 10), (5, 6)):

@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,9 @@ def explain_no_route(
     stops: Sequence[str],
     start: dt.datetime,
     sampled: CompiledWeather | None = None,
+    *,
+    deadline_h: float = math.inf,
+    fuel_start_l: float | None = None,
 ) -> str:
     """Say why no route exists.
 
@@ -48,6 +52,10 @@ def explain_no_route(
         Departure time (timezone-aware).
     sampled
         The weather the solver ran with, if any.
+    deadline_h
+        Latest arrival, hours after ``start`` (``inf``: none).
+    fuel_start_l
+        Litres on board at departure (None: a full tank).
 
     Returns
     -------
@@ -65,10 +73,11 @@ def explain_no_route(
             f"the crew duty limit of {limit:g} h driving per day cannot be kept: "
             f"{_duty_stretch(compiled, source, target, stops)}"
         )
+    trip = _Trip(compiled, source, target, stops, start, sampled, deadline_h, fuel_start_l)
     if result.binding == "deadline":
-        return _deadline(compiled, source, target, stops, start, sampled)
-    if result.binding == "weather" and sampled is not None:
-        return _weather(compiled, source, target, stops, start, sampled)
+        return _deadline(trip)
+    if result.binding == "weather" and trip.sampled is not None:
+        return _weather(trip, trip.sampled)
     return _names(compiled, result.reason) or f"no feasible route ({result.binding})"
 
 
@@ -104,32 +113,41 @@ def _when(start: dt.datetime, hours: float) -> str:
     return (start + dt.timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
 
 
-def _deadline(
-    compiled: CompiledNetwork,
-    source: str,
-    target: str,
-    stops: Sequence[str],
-    start: dt.datetime,
-    sampled: CompiledWeather | None,
-) -> str:
-    best = _query(compiled, source, target, stops, sampled)
+@dataclass(frozen=True, slots=True)
+class _Trip:
+    """The infeasible trip being explained (see `explain_no_route`)."""
+
+    compiled: CompiledNetwork
+    source: str
+    target: str
+    stops: Sequence[str]
+    start: dt.datetime
+    sampled: CompiledWeather | None
+    deadline_h: float
+    fuel_start_l: float | None
+
+    def earliest(self) -> SolveResult:
+        """The trip in its weather, with its fuel at departure, but without the deadline."""
+        fuel = {} if self.fuel_start_l is None else {"start_fuel_l": self.fuel_start_l}
+        return _query(self.compiled, self.source, self.target, self.stops, self.sampled, **fuel)
+
+
+def _deadline(trip: _Trip) -> str:
+    by = f" by {_when(trip.start, trip.deadline_h)}" if math.isfinite(trip.deadline_h) else ""
+    best = trip.earliest()
     if not best.feasible:
-        return "no route arrives by the deadline"
-    arrive = _when(start, best.plans[0].arrive_h)
-    return f"no route arrives by the deadline: the earliest arrival is {arrive}"
+        return f"no route arrives{by}"
+    arrive = _when(trip.start, best.plans[0].arrive_h)
+    return f"no route arrives{by}: the earliest arrival is {arrive}"
 
 
-def _weather(
-    compiled: CompiledNetwork,
-    source: str,
-    target: str,
-    stops: Sequence[str],
-    start: dt.datetime,
-    sampled: CompiledWeather,
-) -> str:
+def _weather(trip: _Trip, sampled: CompiledWeather) -> str:
     # Drive the route the vehicle would take in calm weather and name the first closure
-    # that blocks it, where and until when.
-    calm = _query(compiled, source, target, stops, None)
+    # that blocks it, where and until when; if waiting it out gets through but too late,
+    # say so (the wait, not the weather alone, is what the deadline cannot take).
+    compiled = trip.compiled
+    start = trip.start
+    calm = _query(compiled, trip.source, trip.target, trip.stops, None)
     if not calm.feasible:
         return "weather closes every route"
     table = sampled.sample.table
@@ -146,9 +164,16 @@ def _weather(
         until = (
             f"until {_when(start, reopen)}" if reopen is not None else "to the end of the forecast"
         )
+        closure = f"{sampled.describe(cell, first)} closes {tail}-{head} from {_when(start, first)}"
+        late = trip.earliest() if math.isfinite(trip.deadline_h) else None
+        if late is not None and late.feasible and late.plans[0].arrive_h > trip.deadline_h:
+            return (
+                f"{closure} {until}; waiting it out, the {compiled.vehicle.id} arrives "
+                f"{_when(start, late.plans[0].arrive_h)} at the earliest, past the deadline "
+                f"{_when(start, trip.deadline_h)}"
+            )
         return (
-            f"{sampled.describe(cell, first)} closes {tail}-{head} from "
-            f"{_when(start, first)} {until}, and no other way or wait at a shelter gets "
+            f"{closure} {until}, and no other way or wait at a shelter gets "
             f"the {compiled.vehicle.id} through"
         )
     return "weather closes the way (" + _names(compiled, "") + ")"

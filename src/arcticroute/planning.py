@@ -477,7 +477,17 @@ def _solve(
     }
     area_links = prepared.area_links
     if not result.feasible:
-        reason = explain_no_route(result, compiled, source, target, stops, start, sampled)
+        reason = explain_no_route(
+            result,
+            compiled,
+            source,
+            target,
+            stops,
+            start,
+            sampled,
+            deadline_h=prepared.deadline_h,
+            fuel_start_l=prepared.fuel_start_l,
+        )
         if area is not None and area_links:
             reason = _mention_area(reason, area, area_links)
         return (Itinerary(feasible=False, reason=reason, binding=result.binding, **common),)
