@@ -116,7 +116,40 @@ def test_a_purga_before_a_deadline_says_when_waiting_it_out_arrives(
     assert "wind 28 m/s" in it.reason
     assert f"arrives {waited.arrive:%Y-%m-%d %H:%M} at the earliest" in it.reason
     assert "past the deadline 2027-02-01 20:00" in it.reason
+    assert "holds it 60 h at Anadyr until 2027-02-03 20:00" in it.reason
     assert "no other way" not in it.reason
+
+
+def test_weather_that_slows_past_a_deadline_says_so_and_names_the_rests(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    # A stochastic winter with no closure on the way: slower driving forces a crew rest
+    # that the calm trip did not need, and the deadline falls in it.
+    depart = localize("2027-01-15T08:00")
+    slow = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=depart, weather="climatology:3")
+    calm = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=depart)
+    assert slow.feasible
+    assert calm.feasible
+    assert slow.driving_h > calm.driving_h
+    rests = [w for w in slow.waits if w.reason.startswith("crew rest")]
+    assert rests
+    deadline = calm.arrive + dt.timedelta(hours=1)
+    assert deadline < slow.arrive
+    it = plan(
+        chukotka,
+        "Anadyr",
+        "Egvekinot",
+        TREKOL,
+        depart=depart,
+        weather="climatology:3",
+        deadline=deadline,
+    )
+    assert not it.feasible
+    assert it.binding == "weather"
+    assert f"arrives {slow.arrive:%Y-%m-%d %H:%M} at the earliest" in it.reason
+    assert f"slows the driving from {calm.driving_h:.1f} h to {slow.driving_h:.1f} h" in it.reason
+    assert "the crew rests 12 h (12 h driving per day)" in it.reason
+    assert "()" not in it.reason
 
 
 def test_a_deadline_too_early_names_it_and_the_earliest_arrival(

@@ -424,6 +424,22 @@ class CompiledWeather:
             return ""
         return str(self.sample.describe(cell, step))
 
+    def holds_back(self, arc: int, node: int, start_h: float, end_h: float) -> str:
+        """What keeps a vehicle waiting at ``node`` to drive ``arc`` ("" if nothing does).
+
+        The first closure of the arc's cell, or else of the node's own cell, in the hours
+        from ``start_h`` to ``end_h`` after the start.
+        """
+        cell = int(self.graph.arc_cell[arc])
+        node_cell = int(self.graph.node_cell[node])
+        hour = start_h
+        while hour < end_h:
+            why = self.describe(cell, hour) or self.describe(node_cell, hour)
+            if why:
+                return why
+            hour += 1.0
+        return ""
+
 
 def compile_weather(
     compiled: CompiledNetwork,

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .compile import CompiledNetwork, CompiledWeather, link_unusable_reason
-from .solver import SolveResult, solve
+from .solver import RawPlan, SolveResult, solve
 
 __all__ = ["explain_no_route"]
 
@@ -77,7 +77,7 @@ def explain_no_route(
     if result.binding == "deadline":
         return _deadline(trip)
     if result.binding == "weather" and trip.sampled is not None:
-        return _weather(trip, trip.sampled)
+        return _weather(trip, trip.sampled, result.reason)
     return _names(compiled, result.reason) or f"no feasible route ({result.binding})"
 
 
@@ -141,42 +141,88 @@ def _deadline(trip: _Trip) -> str:
     return f"no route arrives{by}: the earliest arrival is {arrive}"
 
 
-def _weather(trip: _Trip, sampled: CompiledWeather) -> str:
-    # Drive the route the vehicle would take in calm weather and name the first closure
-    # that blocks it, where and until when; if waiting it out gets through but too late,
-    # say so (the wait, not the weather alone, is what the deadline cannot take).
+def _weather(trip: _Trip, sampled: CompiledWeather, solver_reason: str) -> str:
+    # Waiting it out gets through but too late: say what held the vehicle back. Otherwise
+    # name the first closure on the route the vehicle would drive in calm weather, from the
+    # hour it would get there.
     compiled = trip.compiled
-    start = trip.start
     calm = _query(compiled, trip.source, trip.target, trip.stops, None)
     if not calm.feasible:
         return "weather closes every route"
-    table = sampled.sample.table
-    steps = table.n_steps
-    for arc in calm.plans[0].arcs:
-        cell = int(sampled.graph.arc_cell[arc])
-        closed = np.flatnonzero(~table.open[cell])
-        if closed.size == 0:
-            continue
-        first = int(closed[0])
-        reopen = next((k for k in range(first, steps) if table.open[cell, k]), None)
-        tail = compiled.node_ids[int(np.searchsorted(compiled.graph.indptr, arc, "right") - 1)]
-        head = compiled.node_ids[int(compiled.graph.head[arc])]
-        until = (
-            f"until {_when(start, reopen)}" if reopen is not None else "to the end of the forecast"
-        )
-        closure = f"{sampled.describe(cell, first)} closes {tail}-{head} from {_when(start, first)}"
-        late = trip.earliest() if math.isfinite(trip.deadline_h) else None
-        if late is not None and late.feasible and late.plans[0].arrive_h > trip.deadline_h:
-            return (
-                f"{closure} {until}; waiting it out, the {compiled.vehicle.id} arrives "
-                f"{_when(start, late.plans[0].arrive_h)} at the earliest, past the deadline "
-                f"{_when(start, trip.deadline_h)}"
-            )
+    late = trip.earliest() if math.isfinite(trip.deadline_h) else None
+    if late is not None and late.feasible and late.plans[0].arrive_h > trip.deadline_h:
+        return _too_late(trip, sampled, calm.plans[0], late.plans[0])
+    closure = _closure_ahead(trip, sampled, calm.plans[0])
+    if closure:
         return (
-            f"{closure} {until}, and no other way or wait at a shelter gets "
-            f"the {compiled.vehicle.id} through"
+            f"{closure}, and no other way or wait at a shelter gets the "
+            f"{compiled.vehicle.id} through"
         )
-    return "weather closes the way (" + _names(compiled, "") + ")"
+    return _names(compiled, solver_reason)
+
+
+def _closure_ahead(trip: _Trip, sampled: CompiledWeather, calm: RawPlan) -> str:
+    # The first closure met while driving the calm plan on its own timing, or else the
+    # first one after the hour the calm plan enters a stretch ("" if none).
+    compiled = trip.compiled
+    table = sampled.sample.table
+    drives = [st for st in calm.steps if st.kind == "drive"]
+    for during in (True, False):
+        for st in drives:
+            cell = int(sampled.graph.arc_cell[st.arc])
+            first_h = max(math.floor(st.start_h), 0)
+            last_h = math.ceil(st.end_h) if during else table.n_steps
+            closed = np.flatnonzero(~table.open[cell, first_h:last_h])
+            if closed.size == 0:
+                continue
+            first = first_h + int(closed[0])
+            reopen = next((k for k in range(first, table.n_steps) if table.open[cell, k]), None)
+            until = (
+                f"until {_when(trip.start, reopen)}"
+                if reopen is not None
+                else "to the end of the forecast"
+            )
+            tail = compiled.node_ids[st.node]
+            head = compiled.node_ids[int(compiled.graph.head[st.arc])]
+            return (
+                f"{sampled.describe(cell, first)} closes {tail}-{head} from "
+                f"{_when(trip.start, first)} {until}"
+            )
+    return ""
+
+
+def _too_late(trip: _Trip, sampled: CompiledWeather, calm: RawPlan, late: RawPlan) -> str:
+    compiled = trip.compiled
+    vehicle = compiled.vehicle
+    head = (
+        f"in this weather the {vehicle.id} arrives {_when(trip.start, late.arrive_h)} at the "
+        f"earliest, past the deadline {_when(trip.start, trip.deadline_h)} (in calm weather "
+        f"{_when(trip.start, calm.arrive_h)})"
+    )
+    parts = []
+    waits = [
+        (st.end_h - st.start_h, i)
+        for i, st in enumerate(late.steps)
+        if st.kind == "wait" and st.cause == "weather"
+    ]
+    if waits:
+        hours, i = max(waits)
+        wait = late.steps[i]
+        drive = next(st for st in late.steps[i + 1 :] if st.kind == "drive")
+        why = sampled.holds_back(drive.arc, wait.node, wait.start_h, wait.end_h)
+        parts.append(
+            f"{why or 'closed weather'} holds it {hours:.0f} h at "
+            f"{compiled.node_ids[wait.node]} until {_when(trip.start, wait.end_h)}"
+        )
+    if late.driving_h > calm.driving_h + 0.05:
+        parts.append(f"it slows the driving from {calm.driving_h:.1f} h to {late.driving_h:.1f} h")
+    rest_h = sum(
+        st.end_h - st.start_h for st in late.steps if st.kind == "rest" or st.cause == "rest"
+    )
+    if rest_h > 0.0:
+        limit = vehicle.max_drive_h_per_day
+        parts.append(f"the crew rests {rest_h:.0f} h ({limit:g} h driving per day)")
+    return head + (": " + "; ".join(parts) if parts else "")
 
 
 def _names(compiled: CompiledNetwork, text: str) -> str:

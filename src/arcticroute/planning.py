@@ -758,16 +758,11 @@ def _wait_reason(
         return f"crew rest ({limit:g} h driving per day)"
     next_drive = next((s for s in raw.steps[position + 1 :] if s.kind == "drive"), None)
     if sampled is not None and next_drive is not None:
-        cell = int(sampled.graph.arc_cell[next_drive.arc])
-        node_cell = int(sampled.graph.node_cell[step.node])
-        hour = step.start_h
-        while hour < step.end_h:
-            why = sampled.describe(cell, hour) or sampled.describe(node_cell, hour)
-            if why:
-                head = compiled.node_ids[int(compiled.graph.head[next_drive.arc])]
-                until = _at(start, step.end_h).strftime("%d %b %H:%M")
-                return f"{why} on the way to {head}; wait until {until}"
-            hour += 1.0
+        why = sampled.holds_back(next_drive.arc, step.node, step.start_h, step.end_h)
+        if why:
+            head = compiled.node_ids[int(compiled.graph.head[next_drive.arc])]
+            until = _at(start, step.end_h).strftime("%d %b %H:%M")
+            return f"{why} on the way to {head}; wait until {until}"
     if step.cause == "cheaper":
         return "leaving later is better (less fuel or exposure)"
     if position == 0:
