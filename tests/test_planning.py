@@ -102,6 +102,30 @@ def test_buran_cannot_reach_lavrentiya_from_anadyr_and_says_why(
     assert it.to_dict()["feasible"] is False
 
 
+def test_rests_that_break_a_deadline_are_blamed_on_the_deadline_not_the_duty_limit(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    # 8 h driving per day is kept by resting at Uelkal; the rest is what makes it late.
+    rested = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, max_drive_h=8)
+    assert rested.feasible
+    deadline = rested.depart + dt.timedelta(hours=14)
+    assert deadline < rested.arrive
+    it = plan(
+        chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, max_drive_h=8, deadline=deadline
+    )
+    assert not it.feasible
+    assert it.reason == (
+        f"no route arrives by {deadline:%Y-%m-%d %H:%M}: the earliest arrival is "
+        f"{rested.arrive:%Y-%m-%d %H:%M}: the crew rests 16 h (8 h driving per day)"
+    )
+    # a limit no rest can keep is still the duty limit's fault
+    short = plan(
+        chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, max_drive_h=4, deadline=deadline
+    )
+    assert short.binding == "duty"
+    assert "Anadyr - Uelkal takes 6.4 h with no shelter in between" in short.reason
+
+
 def test_heavy_vehicle_is_stopped_by_thin_ice_with_the_figures(
     chukotka: nx.MultiDiGraph,
 ) -> None:

@@ -147,7 +147,10 @@ def test_weather_that_slows_past_a_deadline_says_so_and_names_the_rests(
     assert not it.feasible
     assert it.binding == "weather"
     assert f"arrives {slow.arrive:%Y-%m-%d %H:%M} at the earliest" in it.reason
-    assert f"slows the driving from {calm.driving_h:.1f} h to {slow.driving_h:.1f} h" in it.reason
+    assert (
+        f"the weather slows the driving from {calm.driving_h:.1f} h to {slow.driving_h:.1f} h"
+        in it.reason
+    )
     assert "the crew rests 12 h (12 h driving per day)" in it.reason
     assert "()" not in it.reason
 

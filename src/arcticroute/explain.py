@@ -67,13 +67,15 @@ def explain_no_route(
         return _unreachable(compiled, source, target, stops)
     if result.binding == "range":
         return _range(compiled, source, target, stops)
+    trip = _Trip(compiled, source, target, stops, start, sampled, deadline_h, fuel_start_l)
+    if result.binding == "duty" and math.isfinite(deadline_h) and trip.earliest().feasible:
+        return _deadline(trip)  # the limit is kept by resting, but the rests make it late
     if result.binding == "duty":
         limit = vehicle.max_drive_h_per_day
         return (
             f"the crew duty limit of {limit:g} h driving per day cannot be kept: "
             f"{_duty_stretch(compiled, source, target, stops)}"
         )
-    trip = _Trip(compiled, source, target, stops, start, sampled, deadline_h, fuel_start_l)
     if result.binding == "deadline":
         return _deadline(trip)
     if result.binding == "weather" and trip.sampled is not None:
@@ -137,8 +139,11 @@ def _deadline(trip: _Trip) -> str:
     best = trip.earliest()
     if not best.feasible:
         return f"no route arrives{by}"
-    arrive = _when(trip.start, best.plans[0].arrive_h)
-    return f"no route arrives{by}: the earliest arrival is {arrive}"
+    late = best.plans[0]
+    text = f"no route arrives{by}: the earliest arrival is {_when(trip.start, late.arrive_h)}"
+    calm = _query(trip.compiled, trip.source, trip.target, trip.stops, None)
+    parts = _held_back(trip, calm.plans[0] if calm.feasible else None, late)
+    return text + (": " + "; ".join(parts) if parts else "")
 
 
 def _weather(trip: _Trip, sampled: CompiledWeather, solver_reason: str) -> str:
@@ -151,7 +156,7 @@ def _weather(trip: _Trip, sampled: CompiledWeather, solver_reason: str) -> str:
         return "weather closes every route"
     late = trip.earliest() if math.isfinite(trip.deadline_h) else None
     if late is not None and late.feasible and late.plans[0].arrive_h > trip.deadline_h:
-        return _too_late(trip, sampled, calm.plans[0], late.plans[0])
+        return _too_late(trip, calm.plans[0], late.plans[0])
     closure = _closure_ahead(trip, sampled, calm.plans[0])
     if closure:
         return (
@@ -191,21 +196,28 @@ def _closure_ahead(trip: _Trip, sampled: CompiledWeather, calm: RawPlan) -> str:
     return ""
 
 
-def _too_late(trip: _Trip, sampled: CompiledWeather, calm: RawPlan, late: RawPlan) -> str:
-    compiled = trip.compiled
-    vehicle = compiled.vehicle
+def _too_late(trip: _Trip, calm: RawPlan, late: RawPlan) -> str:
     head = (
-        f"in this weather the {vehicle.id} arrives {_when(trip.start, late.arrive_h)} at the "
-        f"earliest, past the deadline {_when(trip.start, trip.deadline_h)} (in calm weather "
-        f"{_when(trip.start, calm.arrive_h)})"
+        f"in this weather the {trip.compiled.vehicle.id} arrives "
+        f"{_when(trip.start, late.arrive_h)} at the earliest, past the deadline "
+        f"{_when(trip.start, trip.deadline_h)} (in calm weather {_when(trip.start, calm.arrive_h)})"
     )
+    parts = _held_back(trip, calm, late)
+    return head + (": " + "; ".join(parts) if parts else "")
+
+
+def _held_back(trip: _Trip, calm: RawPlan | None, late: RawPlan) -> list[str]:
+    # What makes ``late`` (the trip's earliest plan) take longer than driving: its longest
+    # weather wait, driving slower than ``calm`` (the plan in calm weather), crew rests.
+    compiled = trip.compiled
+    sampled = trip.sampled
     parts = []
     waits = [
         (st.end_h - st.start_h, i)
         for i, st in enumerate(late.steps)
         if st.kind == "wait" and st.cause == "weather"
     ]
-    if waits:
+    if waits and sampled is not None:
         hours, i = max(waits)
         wait = late.steps[i]
         drive = next(st for st in late.steps[i + 1 :] if st.kind == "drive")
@@ -214,15 +226,17 @@ def _too_late(trip: _Trip, sampled: CompiledWeather, calm: RawPlan, late: RawPla
             f"{why or 'closed weather'} holds it {hours:.0f} h at "
             f"{compiled.node_ids[wait.node]} until {_when(trip.start, wait.end_h)}"
         )
-    if late.driving_h > calm.driving_h + 0.05:
-        parts.append(f"it slows the driving from {calm.driving_h:.1f} h to {late.driving_h:.1f} h")
+    if calm is not None and late.driving_h > calm.driving_h + 0.05:
+        parts.append(
+            f"the weather slows the driving from {calm.driving_h:.1f} h to {late.driving_h:.1f} h"
+        )
     rest_h = sum(
         st.end_h - st.start_h for st in late.steps if st.kind == "rest" or st.cause == "rest"
     )
     if rest_h > 0.0:
-        limit = vehicle.max_drive_h_per_day
+        limit = compiled.vehicle.max_drive_h_per_day
         parts.append(f"the crew rests {rest_h:.0f} h ({limit:g} h driving per day)")
-    return head + (": " + "; ".join(parts) if parts else "")
+    return parts
 
 
 def _names(compiled: CompiledNetwork, text: str) -> str:
