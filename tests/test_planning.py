@@ -126,6 +126,25 @@ def test_rests_that_break_a_deadline_are_blamed_on_the_deadline_not_the_duty_lim
     assert "Anadyr - Uelkal takes 6.4 h with no shelter in between" in short.reason
 
 
+def test_too_little_fuel_at_departure_says_how_much_to_start_with(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    # Uelkal sells no fuel; a full tank would do, so the tank's size is not the reason.
+    trekol = ar.get_vehicle("trekol")
+    assert plan(chukotka, "Uelkal", "Egvekinot", trekol, depart=MARCH).feasible
+    it = plan(chukotka, "Uelkal", "Egvekinot", trekol, depart=MARCH, fuel_start_l=60)
+    assert not it.feasible
+    assert it.binding == "range"
+    assert it.reason.startswith("trekol starts with 60 L, 10 L above its 50 L reserve")
+    assert "stretch Uelkal - Egvekinot (37 L) has no depot on the way" in it.reason
+    need = float(it.reason.rsplit("at least ", 1)[1].removesuffix(" L"))
+    assert need == pytest.approx(trekol.reserve_l + 37, abs=1.0)
+    assert plan(chukotka, "Uelkal", "Egvekinot", trekol, depart=MARCH, fuel_start_l=need).feasible
+    assert not plan(
+        chukotka, "Uelkal", "Egvekinot", trekol, depart=MARCH, fuel_start_l=need - 1.0
+    ).feasible
+
+
 def test_heavy_vehicle_is_stopped_by_thin_ice_with_the_figures(
     chukotka: nx.MultiDiGraph,
 ) -> None:

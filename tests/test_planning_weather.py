@@ -168,6 +168,25 @@ def test_a_deadline_too_early_names_it_and_the_earliest_arrival(
     )
 
 
+def test_range_and_weather_binding_together_name_both(chukotka: nx.MultiDiGraph) -> None:
+    # -35 C: wind chill at riding speed closes the open-cab Buran's way for good, and in
+    # calm weather its range is short anyway; neither alone explains it.
+    bitter = {
+        "name": "bitter",
+        "base": {"wind_ms": 3, "temperature_c": -35, "visibility_km": 20, "snow_depth_cm": 40},
+        "events": [],
+    }
+    field = scenario_from_dict(bitter, start=DEPART)
+    it = plan(chukotka, "Anadyr", "Egvekinot", BURAN, depart=DEPART, weather=field)
+    calm = plan(chukotka, "Anadyr", "Egvekinot", BURAN, depart=DEPART)
+    assert not it.feasible
+    assert not calm.feasible
+    assert calm.binding == "range"
+    assert "wind chill" in it.reason
+    assert "closes Anadyr-Uelkal" in it.reason
+    assert it.reason.endswith(f"; in calm weather, {calm.reason}")
+
+
 def test_adding_a_storm_never_makes_arrival_earlier(chukotka: nx.MultiDiGraph) -> None:
     base = plan(chukotka, "Lavrentiya", "Uelen", BURAN, depart=DEPART)
     for start_h, end_h in ((0, 3), (1, 10), (5, 6)):

@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -65,9 +65,9 @@ def explain_no_route(
     vehicle = compiled.vehicle
     if result.binding == "unreachable":
         return _unreachable(compiled, source, target, stops)
-    if result.binding == "range":
-        return _range(compiled, source, target, stops)
     trip = _Trip(compiled, source, target, stops, start, sampled, deadline_h, fuel_start_l)
+    if result.binding == "range":
+        return _range(trip, result.reason)
     if result.binding == "duty" and math.isfinite(deadline_h) and trip.earliest().feasible:
         return _deadline(trip)  # the limit is kept by resting, but the rests make it late
     if result.binding == "duty":
@@ -115,6 +115,10 @@ def _when(start: dt.datetime, hours: float) -> str:
     return (start + dt.timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")
 
 
+_NO_RANGE = {"capacity_l": math.inf, "reserve_l": 0.0, "max_drive_h": math.inf}
+"""Solver options that lift the range (and crew duty) limits."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Trip:
     """The infeasible trip being explained (see `explain_no_route`)."""
@@ -128,10 +132,19 @@ class _Trip:
     deadline_h: float
     fuel_start_l: float | None
 
-    def earliest(self) -> SolveResult:
-        """The trip in its weather, with its fuel at departure, but without the deadline."""
-        fuel = {} if self.fuel_start_l is None else {"start_fuel_l": self.fuel_start_l}
-        return _query(self.compiled, self.source, self.target, self.stops, self.sampled, **fuel)
+    def query(self, **relaxed: float) -> SolveResult:
+        """The trip in its weather without the deadline, with ``relaxed`` solver options."""
+        return _query(self.compiled, self.source, self.target, self.stops, self.sampled, **relaxed)
+
+    def without_weather(self) -> _Trip:
+        """The same trip in calm weather."""
+        return replace(self, sampled=None)
+
+    def earliest(self, *, full: bool = False) -> SolveResult:
+        """The trip in its weather, with its fuel at departure (or a full tank), no deadline."""
+        if full or self.fuel_start_l is None:
+            return self.query()
+        return self.query(start_fuel_l=self.fuel_start_l)
 
 
 def _deadline(trip: _Trip) -> str:
@@ -152,12 +165,19 @@ def _weather(trip: _Trip, sampled: CompiledWeather, solver_reason: str) -> str:
     # hour it would get there.
     compiled = trip.compiled
     calm = _query(compiled, trip.source, trip.target, trip.stops, None)
-    if not calm.feasible:
-        return "weather closes every route"
     late = trip.earliest() if math.isfinite(trip.deadline_h) else None
-    if late is not None and late.feasible and late.plans[0].arrive_h > trip.deadline_h:
+    if (
+        calm.feasible
+        and late is not None
+        and late.feasible
+        and late.plans[0].arrive_h > trip.deadline_h
+    ):
         return _too_late(trip, calm.plans[0], late.plans[0])
-    closure = _closure_ahead(trip, sampled, calm.plans[0])
+    # the calm route without range limits when range binds in calm weather too
+    route = calm if calm.feasible else trip.without_weather().query(**_NO_RANGE)
+    if not route.feasible:
+        return "weather closes every route"
+    closure = _closure_ahead(trip, sampled, route.plans[0])
     if closure:
         return (
             f"{closure}, and no other way or wait at a shelter gets the "
@@ -350,25 +370,27 @@ def _reachable_on(compiled: CompiledNetwork, a: str, day: dt.date, b: str) -> bo
     return b in seen
 
 
-def _range(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]) -> str:
+def _range(trip: _Trip, solver_reason: str) -> str:
+    compiled = trip.compiled
     vehicle = compiled.vehicle
+    if trip.sampled is not None and not trip.query(**_NO_RANGE).feasible:
+        # no tank gets through this weather: range binds only together with the weather
+        calm = _range(trip.without_weather(), solver_reason)
+        return f"{_weather(trip, trip.sampled, solver_reason)}; in calm weather, {calm}"
+    start_l = trip.fuel_start_l
+    if start_l is not None and start_l < vehicle.capacity_l and trip.earliest(full=True).feasible:
+        return _start_fuel(trip, start_l)
     usable = vehicle.capacity_l - vehicle.reserve_l
     head = (
         f"{vehicle.id} range is short: usable fuel {usable:.0f} L "
         f"({vehicle.capacity_l:g} L less the {vehicle.reserve:.0%} reserve)"
     )
-    # The least usable fuel that makes the trip possible (bisection on the capacity), and the
-    # longest depot-to-depot stretch of the plan that needs it: that stretch is what binds.
-    index = compiled.node_index
 
+    # The least usable fuel that makes the trip possible (bisection on the capacity, in the
+    # trip's weather), and the longest depot-to-depot stretch of the plan that needs it:
+    # that stretch is what binds.
     def attempt(litres: float) -> SolveResult:
-        return solve(
-            compiled.graph,
-            index[source],
-            index[target],
-            capacity_l=litres,
-            via=[index[s] for s in stops],
-        )
+        return trip.query(**{**_NO_RANGE, "capacity_l": litres})
 
     low, high = usable, max(2.0 * usable, 1.0)
     while not attempt(high).feasible:
@@ -378,18 +400,41 @@ def _range(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[
     while high - low > 0.5:
         middle = 0.5 * (low + high)
         low, high = (low, middle) if attempt(middle).feasible else (middle, high)
-    km, litres, places = _longest_dry_stretch(compiled, attempt(high).plans[0].arcs)
+    km, litres, places = _longest_dry_stretch(compiled, attempt(high).plans[0])
     return (
         f"{head}, but the trip needs {high:.0f} L: the best route still has the "
         f"{km:.0f} km stretch {places} ({litres:.0f} L) with no depot in between"
     )
 
 
-def _longest_dry_stretch(
-    compiled: CompiledNetwork, arcs: Sequence[int]
-) -> tuple[float, float, str]:
-    graph = compiled.graph
-    litres, km, places = _longest_stretch(compiled, arcs, graph.arc_litres, graph.node_depot)
+def _start_fuel(trip: _Trip, start_l: float) -> str:
+    # A full tank would do: the fuel at departure binds. The least that does (bisection),
+    # and the stretch from the start to the first refuelling stop of that plan.
+    vehicle = trip.compiled.vehicle
+    low, high = start_l, vehicle.capacity_l
+    while high - low > 0.5:
+        middle = 0.5 * (low + high)
+        low, high = (low, middle) if trip.query(start_fuel_l=middle).feasible else (middle, high)
+    plan = trip.query(start_fuel_l=high).plans[0]
+    refuel = next((i for i, st in enumerate(plan.steps) if st.kind == "refuel"), len(plan.steps))
+    first = RawPlan(plan.steps[:refuel], 0.0, 0.0, 0.0, 0.0, 0.0)
+    km, litres, places = _longest_dry_stretch(trip.compiled, first)
+    where = "before the first refuelling stop" if refuel < len(plan.steps) else "on the way"
+    return (
+        f"{vehicle.id} starts with {start_l:.0f} L, {start_l - vehicle.reserve_l:.0f} L above "
+        f"its {vehicle.reserve_l:.0f} L reserve, but the {km:.0f} km stretch {places} "
+        f"({litres:.0f} L) has no depot {where}: start with at least {high:.0f} L"
+    )
+
+
+def _longest_dry_stretch(compiled: CompiledNetwork, plan: RawPlan) -> tuple[float, float, str]:
+    # litres as the plan burns them (weather included), per arc
+    drives = [st for st in plan.steps if st.kind == "drive"]
+    burnt = np.zeros(compiled.graph.n_arcs)
+    for st in drives:
+        burnt[st.arc] = st.fuel_before_l - st.fuel_after_l
+    arcs = [st.arc for st in drives]
+    litres, km, places = _longest_stretch(compiled, arcs, burnt, compiled.graph.node_depot)
     return km, litres, places
 
 
