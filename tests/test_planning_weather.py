@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -94,23 +95,23 @@ def test_builtin_purga_delays_the_start_at_anadyr(chukotka: nx.MultiDiGraph) -> 
     assert_no_leg_inside_a_closure(it, chukotka, weather_from_spec("purga-anadyr", start=DEPART))
 
 
+def trekol_to_egvekinot(
+    network: nx.MultiDiGraph, depart: dt.datetime, weather: str | None, deadline: Any = None
+) -> ar.Itinerary:
+    return plan(
+        network, "Anadyr", "Egvekinot", TREKOL, depart=depart, weather=weather, deadline=deadline
+    )
+
+
 def test_a_purga_before_a_deadline_says_when_waiting_it_out_arrives(
     chukotka: nx.MultiDiGraph,
 ) -> None:
     # Waiting out the purga gets through (as without a deadline), but too late: the reason
     # must say so, not that nothing gets through.
     depart = localize("2027-02-01T08:00")
-    waited = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=depart, weather="purga-anadyr")
+    waited = trekol_to_egvekinot(chukotka, depart, "purga-anadyr")
     assert waited.feasible
-    it = plan(
-        chukotka,
-        "Anadyr",
-        "Egvekinot",
-        TREKOL,
-        depart=depart,
-        weather="purga-anadyr",
-        deadline="2027-02-01T20:00",
-    )
+    it = trekol_to_egvekinot(chukotka, depart, "purga-anadyr", "2027-02-01T20:00")
     assert not it.feasible
     assert it.binding == "weather"
     assert "wind 28 m/s" in it.reason
@@ -126,8 +127,8 @@ def test_weather_that_slows_past_a_deadline_says_so_and_names_the_rests(
     # A stochastic winter with no closure on the way: slower driving forces a crew rest
     # that the calm trip did not need, and the deadline falls in it.
     depart = localize("2027-01-15T08:00")
-    slow = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=depart, weather="climatology:3")
-    calm = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=depart)
+    slow = trekol_to_egvekinot(chukotka, depart, "climatology:3")
+    calm = trekol_to_egvekinot(chukotka, depart, None)
     assert slow.feasible
     assert calm.feasible
     assert slow.driving_h > calm.driving_h
@@ -135,15 +136,7 @@ def test_weather_that_slows_past_a_deadline_says_so_and_names_the_rests(
     assert rests
     deadline = calm.arrive + dt.timedelta(hours=1)
     assert deadline < slow.arrive
-    it = plan(
-        chukotka,
-        "Anadyr",
-        "Egvekinot",
-        TREKOL,
-        depart=depart,
-        weather="climatology:3",
-        deadline=deadline,
-    )
+    it = trekol_to_egvekinot(chukotka, depart, "climatology:3", deadline)
     assert not it.feasible
     assert it.binding == "weather"
     assert f"arrives {slow.arrive:%Y-%m-%d %H:%M} at the earliest" in it.reason
