@@ -180,6 +180,33 @@ def test_range_and_weather_binding_together_name_both(chukotka: nx.MultiDiGraph)
     assert it.reason.endswith(f"; in calm weather, {calm.reason}")
 
 
+def test_daylight_only_waits_for_dawn_and_says_when_days_are_too_short(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    # 10 March: the 6.4 h stretch fits in a day, so a night start waits for daylight.
+    night = localize("2027-03-10T02:00")
+    anytime = trekol_to_egvekinot(chukotka, night, None)
+    daylight = plan(chukotka, "Anadyr", "Egvekinot", TREKOL, depart=night, daylight_only=True)
+    assert daylight.feasible
+    assert daylight.arrive > anytime.arrive
+    assert daylight.waits[0].at == "Anadyr"
+    assert "darkness" in daylight.waits[0].reason
+    # 20 December: no daylight spell of the fortnight is long enough for that stretch.
+    it = plan(
+        chukotka,
+        "Anadyr",
+        "Egvekinot",
+        TREKOL,
+        depart=localize("2026-12-20T08:00"),
+        daylight_only=True,
+    )
+    assert not it.feasible
+    assert it.binding == "weather"
+    assert "darkness" in it.reason
+    assert "closes Anadyr-Uelkal" in it.reason
+    assert "at a time in the forecast and the drive takes at least 6.4 h" in it.reason
+
+
 def test_adding_a_storm_never_makes_arrival_earlier(chukotka: nx.MultiDiGraph) -> None:
     base = plan(chukotka, "Lavrentiya", "Uelen", BURAN, depart=DEPART)
     for start_h, end_h in ((0, 3), (1, 10), (5, 6)):

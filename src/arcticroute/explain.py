@@ -209,11 +209,31 @@ def _closure_ahead(trip: _Trip, sampled: CompiledWeather, calm: RawPlan) -> str:
             )
             tail = compiled.node_ids[st.node]
             head = compiled.node_ids[int(compiled.graph.head[st.arc])]
-            return (
+            text = (
                 f"{sampled.describe(cell, first)} closes {tail}-{head} from "
                 f"{_when(trip.start, first)} {until}"
             )
+            spell = _longest_open_spell(table.open[cell])
+            drive_h = st.end_h - st.start_h
+            if spell < drive_h:
+                text += (
+                    f"; it stays open at most {spell:g} h at a time in the forecast and the "
+                    f"drive takes at least {drive_h:.1f} h"
+                )
+            return text
     return ""
+
+
+def _longest_open_spell(open_steps: np.ndarray) -> float:
+    # Hours of the longest run of open hourly steps; inf when the last step is open (the
+    # last hour holds beyond the forecast).
+    if open_steps[-1]:
+        return math.inf
+    longest = run = 0
+    for is_open in open_steps:
+        run = run + 1 if is_open else 0
+        longest = max(longest, run)
+    return float(longest)
 
 
 def _too_late(trip: _Trip, calm: RawPlan, late: RawPlan) -> str:
