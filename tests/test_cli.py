@@ -131,6 +131,19 @@ def test_plan_without_a_route_exits_1_with_the_reason(capsys: pytest.CaptureFixt
     assert "no feasible route" in captured.err
 
 
+@pytest.mark.parametrize("fmt", ["gpx", "kml", "geojson"])
+def test_plan_without_a_route_writes_no_track_and_exits_1(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / f"trip.{fmt}"
+    trip = ["plan", "--from", "Anadyr", "--to", "Lavrentiya", "--vehicle", "buran"]
+    code = main([*trip, "--depart", "2027-03-10T08:00", "--format", fmt, "--output", str(out)])
+    assert code == 1  # no route is not bad input
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert f"no feasible route, so no {fmt} written: buran range is short" in err
+
+
 def test_plan_without_a_route_says_when_it_chose_the_departure(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -222,6 +222,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         daylight_only=args.daylight_only,
     )
     trip = (args.network, args.origin, args.destination, args.vehicle)
+    text: str | None
     if args.objective == "pareto":
         options_found = plan_pareto(*trip, **options)
         itinerary = options_found[0]
@@ -234,12 +235,19 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             )
     else:
         itinerary = plan(*trip, objective=args.objective, **options)
-        text = _render(itinerary, args)
-    _write_output(text, args.output, force=args.force)
+        track = args.format in ("geojson", "gpx", "kml")
+        text = None if track and not itinerary.feasible else _render(itinerary, args)
+    if text is not None:
+        _write_output(text, args.output, force=args.force)
     if args.map is not None:
         _write_map(itinerary, args)
     if not itinerary.feasible:
-        if args.output is not None or args.format != "table":
+        if text is None:  # no route, no track: nothing is written
+            print(
+                f"no feasible route, so no {args.format} written: {itinerary.reason}",
+                file=sys.stderr,
+            )
+        elif args.output is not None or args.format != "table":
             print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
         if args.depart is None:  # the answer may hang on a date the user never chose
             offset = itinerary.depart.utcoffset()
@@ -259,9 +267,6 @@ def _render(itinerary: Any, args: argparse.Namespace) -> str:
 
     if args.format == "json":
         return str(itinerary.to_json())
-    if not itinerary.feasible and args.format in ("geojson", "gpx", "kml"):
-        msg = f"no feasible route, so no {args.format} to write: {itinerary.reason}"
-        raise _UsageError(msg)
     if args.format == "geojson":
         return json.dumps(itinerary.to_geojson(), ensure_ascii=False, indent=1)
     if args.format == "gpx":

@@ -523,7 +523,8 @@ def plot_itinerary(
     ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9, ncols=2)
 
     title = _title_lines(it)
-    ax.set_title(title[0], fontsize=13, fontweight="bold", loc="left", pad=22)
+    # above the lines below it (one for a trip, up to three for a reason), 9 pt each
+    ax.set_title(title[0], fontsize=13, fontweight="bold", loc="left", pad=10 + 12 * len(title[1:]))
     ax.text(
         0.0,
         1.012,
