@@ -144,6 +144,14 @@ def test_plan_without_a_route_writes_no_track_and_exits_1(
     assert f"no feasible route, so no {fmt} written: buran range is short" in err
 
 
+def test_plan_from_a_place_to_itself_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    trip = ["plan", "--from", "Anadyr", "--to", "anadyr", "--vehicle", "trekol"]
+    assert main([*trip, "--depart", "2027-03-10T08:00"]) == 2
+    assert "--from and --to are both 'Anadyr': nothing to plan" in capsys.readouterr().err
+    round_trip = [*trip, "--depart", "2027-03-10T08:00", "--via", "Uelkal"]
+    assert main(round_trip) == 0
+
+
 def test_plan_without_a_route_says_when_it_chose_the_departure(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -267,6 +267,11 @@ def test_default_departure_is_the_next_0800_local() -> None:
         ({"fuel_start_l": 500.0}, ValueError, "fuel_start_l 500.0"),
         ({"reserve": 2.0}, ar.VehicleError, "reserve 2.0"),
         ({"avoid": ["Uelen-Anadyr"]}, ar.UnknownPlaceError, "no link between"),
+        (
+            {"deadline": "2027-03-10T07:00"},
+            ValueError,
+            "deadline 2027-03-10 07:00 is not after the departure 2027-03-10 08:00",
+        ),
     ],
 )
 def test_bad_requests_raise_clear_errors(

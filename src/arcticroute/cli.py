@@ -205,8 +205,16 @@ def _vehicle_json(vehicle: Any) -> dict[str, Any]:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    from .network import place_key
     from .planning import plan, plan_pareto
 
+    if not args.via and place_key(args.origin) == place_key(args.destination):
+        # (the library plans the zero-length trip, as a batch study's matrix diagonal needs)
+        msg = (
+            f"--from and --to are both {args.origin!r}: nothing to plan; choose another "
+            "--to, or --via places for a round trip"
+        )
+        raise _UsageError(msg)
     options: dict[str, Any] = dict(
         depart=args.depart,
         weather=args.weather,

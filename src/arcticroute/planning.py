@@ -390,7 +390,14 @@ def _prepare(
     )
     deadline_h = math.inf
     if deadline is not None:
-        deadline_h = (localize(deadline) - start).total_seconds() / 3600.0
+        latest = localize(deadline)
+        deadline_h = (latest - start).total_seconds() / 3600.0
+        if deadline_h <= 0.0:
+            msg = (
+                f"deadline {latest:%Y-%m-%d %H:%M} is not after the departure "
+                f"{start:%Y-%m-%d %H:%M}; give a later deadline or an earlier departure"
+            )
+            raise PlanInputError(msg)
     sampled = _weather_for(weather, compiled, start, daylight_only=daylight_only)
     return _Prepared(
         network=graph,
