@@ -152,6 +152,17 @@ def test_plan_from_a_place_to_itself_is_bad_input(capsys: pytest.CaptureFixture[
     assert main(round_trip) == 0
 
 
+@pytest.mark.parametrize("margin", ["-1", "nan", "soon"])
+def test_a_bad_overdue_margin_is_bad_input(margin: str, capsys: pytest.CaptureFixture[str]) -> None:
+    trip = ["plan", "--from", "Anadyr", "--to", "Egvekinot", "--vehicle", "trekol"]
+    with pytest.raises(SystemExit) as stop:
+        main([*trip, "--depart", "2027-03-10T08:00", "--overdue-margin", margin])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --overdue-margin: {margin!r} is not a number of hours >= 0" in err
+    assert "Traceback" not in err
+
+
 def test_plan_without_a_route_says_when_it_chose_the_departure(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

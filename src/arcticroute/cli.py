@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,6 +39,18 @@ def _parse_date(text: str) -> dt.date:
     except ValueError:
         msg = f"--date {text!r} is not a date; expected YYYY-MM-DD, e.g. 2027-03-10"
         raise _UsageError(msg) from None
+
+
+def _hours(text: str) -> float:
+    # argparse type: a finite number of hours >= 0
+    try:
+        hours = float(text)
+    except ValueError:
+        hours = math.nan
+    if not (math.isfinite(hours) and hours >= 0.0):
+        msg = f"{text!r} is not a number of hours >= 0, e.g. 2.5"
+        raise argparse.ArgumentTypeError(msg)
+    return hours
 
 
 def _write_output(text: str, output: Path | None, *, force: bool) -> None:
@@ -373,7 +386,7 @@ def _build_parser() -> argparse.ArgumentParser:
     out.add_argument("--map", type=Path, metavar="PATH.png|PATH.html", help="also draw a map")
     out.add_argument(
         "--overdue-margin",
-        type=float,
+        type=_hours,
         metavar="HOURS",
         help="hours after an expected arrival before a stop is overdue "
         "(default: 3 h + 25%% of the leg's driving time)",
