@@ -218,6 +218,14 @@ def test_avoiding_a_place_or_a_link_reroutes(chukotka: nx.MultiDiGraph) -> None:
     assert not blocked.feasible
 
 
+def test_a_single_via_name_is_one_place(chukotka: nx.MultiDiGraph) -> None:
+    one = plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, via="Uelkal")
+    assert (
+        one.to_json()
+        == plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart=MARCH, via=["Uelkal"]).to_json()
+    )
+
+
 def test_via_points_are_visited_in_order(chukotka: nx.MultiDiGraph, catalogue) -> None:
     it = plan(chukotka, "Lavrentiya", "Uelen", "buran", depart=MARCH, via=["Lorino"])
     assert_itinerary_valid(it, chukotka, catalogue["buran"])
@@ -267,6 +275,8 @@ def test_default_departure_is_the_next_0800_local() -> None:
         ({"fuel_start_l": 500.0}, ValueError, "fuel_start_l 500.0"),
         ({"reserve": 2.0}, ar.VehicleError, "reserve 2.0"),
         ({"avoid": ["Uelen-Anadyr"]}, ar.UnknownPlaceError, "no link between"),
+        ({"depart": dt.date(2027, 3, 10)}, ValueError, "departure .* must be a datetime, e.g."),
+        ({"deadline": "tomorrow"}, ValueError, "deadline 'tomorrow' is not a time"),
         (
             {"deadline": "2027-03-10T07:00"},
             ValueError,

@@ -53,7 +53,16 @@ import numpy as np
 from ._errors import ArcticRouteError
 from .itinerary import Itinerary
 from .network import load_network, resolve_place
-from .planning import _OBJECTIVES, PlanInputError, _prepare, _Prepared, _solve, localize, plan
+from .planning import (
+    _OBJECTIVES,
+    PlanInputError,
+    _prepare,
+    _Prepared,
+    _solve,
+    localize,
+    plan,
+    via_places,
+)
 from .vehicles import Vehicle, get_vehicle
 
 __all__ = [
@@ -815,7 +824,7 @@ def _matrix_position(study: _Study, t: int, m: int, o: int, d: int) -> int:
 def _run_block(study: _Study, block: Sequence[Item]) -> list[Any]:
     """Plan a block of items; the unit of work of every executor (runs on workers)."""
     out: list[Any] = []
-    via = tuple(study.options.get("via", ()))
+    via = via_places(study.options.get("via", ()))
     for t, m, o, d in block:
         prepared = study.prepared(t, m)
         (itinerary,) = _solve(prepared, study.origins[o], study.destinations[d], via)

@@ -78,13 +78,15 @@ def default_departure(now: dt.datetime | None = None) -> dt.datetime:
     return candidate if candidate > local else candidate + dt.timedelta(days=1)
 
 
-def localize(value: dt.datetime | str) -> dt.datetime:
-    """Make a departure time timezone-aware; a naive time means Chukotka local time.
+def localize(value: dt.datetime | str, what: str = "departure") -> dt.datetime:
+    """Make a time timezone-aware; a naive time means Chukotka local time.
 
     Parameters
     ----------
     value
         A datetime or ISO 8601 text (``2027-03-10T08:00``).
+    what
+        What the time is, for the error message (``departure``, ``deadline``).
 
     Returns
     -------
@@ -95,10 +97,13 @@ def localize(value: dt.datetime | str) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            msg = f"departure {value!r} is not a time; expected ISO 8601 like 2027-03-10T08:00"
+            msg = f"{what} {value!r} is not a time; expected ISO 8601 like 2027-03-10T08:00"
             raise PlanInputError(msg) from None
     if not isinstance(value, dt.datetime):
-        msg = f"departure {value!r} must be a datetime"
+        msg = (
+            f"{what} {value!r} must be a datetime, e.g. datetime(2027, 3, 10, 8, 0), or ISO "
+            "8601 text like '2027-03-10T08:00'"
+        )
         raise PlanInputError(msg)
     if value.tzinfo is None:
         value = value.replace(tzinfo=CHUKOTKA_TZ)
@@ -145,7 +150,7 @@ def plan(
         ``"time"`` (earliest arrival), ``"fuel"`` (fewest litres burnt) or ``"risk"``
         (least weighted exposure hours).
     via
-        Places to pass through in this order.
+        Places to pass through in this order (a single name is one place).
     fuel_start_l
         Litres on board at departure; default full (tank plus carried).
     reserve
@@ -289,6 +294,11 @@ class _Prepared:
     area_links: tuple[tuple[str, str, Any], ...]
 
 
+def via_places(via: Sequence[str] | str) -> tuple[str, ...]:
+    """The via places as a tuple; a lone name is one place, not its letters."""
+    return (via,) if isinstance(via, str) else tuple(via)
+
+
 def _plan_many(
     network: nx.MultiDiGraph | str | Path,
     origin: str,
@@ -299,7 +309,7 @@ def _plan_many(
     via: Sequence[str] = (),
     **options: Any,
 ) -> tuple[Itinerary, ...]:
-    stops = tuple(via)  # iterated twice below: once to check, once to plan
+    stops = via_places(via)  # iterated twice below: once to check, once to plan
     prepared = _prepare(
         network, vehicle, objective=objective, ends=(origin, destination, *stops), **options
     )
@@ -390,7 +400,7 @@ def _prepare(
     )
     deadline_h = math.inf
     if deadline is not None:
-        latest = localize(deadline)
+        latest = localize(deadline, "deadline")
         deadline_h = (latest - start).total_seconds() / 3600.0
         if deadline_h <= 0.0:
             msg = (
