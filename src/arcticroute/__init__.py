@@ -47,6 +47,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(msg)
 
 
+def __dir__() -> list[str]:
+    # tab completion lists the lazily loaded names too
+    return sorted({*globals(), *__all__})
+
+
 __all__ = [
     "ArcticRouteError",
     "Itinerary",
