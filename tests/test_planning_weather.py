@@ -296,3 +296,25 @@ def test_ensemble_reports_the_arrival_distribution(chukotka: nx.MultiDiGraph) ->
         assert summary["median_duration_h"] >= 103 / 35 - 0.01
     again = ensemble(chukotka, "Lavrentiya", "Uelen", BURAN, depart=DEPART, members=5, seed=3)
     assert [it.arrive for it in again.itineraries] == [it.arrive for it in result.itineraries[:5]]
+
+
+def test_ensemble_says_why_members_have_no_route(chukotka: nx.MultiDiGraph) -> None:
+    # A deadline a day after departure in January: some members' weather breaks it.
+    result = ensemble(
+        chukotka,
+        "Anadyr",
+        "Egvekinot",
+        TREKOL,
+        depart="2027-01-15T08:00",
+        members=20,
+        seed=1,
+        deadline="2027-01-16T08:00",
+    )
+    failed = [it for it in result.itineraries if not it.feasible]
+    assert failed
+    by = result.summary()["no_route_by"]
+    assert sum(by.values()) == len(failed)
+    assert by == {b: sum(it.binding == b for it in failed) for b in by}
+    assert list(by.values()) == sorted(by.values(), reverse=True)
+    text = ", ".join(f"{b} {n}" for b, n in by.items())
+    assert str(result).endswith(f"of members ({text})")

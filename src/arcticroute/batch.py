@@ -137,8 +137,17 @@ class EnsembleResult:
         durations = self.durations_h
         return float(np.quantile(durations, q)) if durations.size else float("nan")
 
+    @property
+    def no_route_by(self) -> dict[str, int]:
+        """Members without a route per binding constraint (``weather``, ``deadline``, ...)."""
+        counts: dict[str, int] = {}
+        for it in self.itineraries:
+            if not it.feasible:
+                counts[it.binding] = counts.get(it.binding, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
     def summary(self) -> dict[str, Any]:
-        """Median and 90th percentile of arrival (times and hours), share without route."""
+        """Median and 90th percentile of arrival, the share without a route and why."""
         first = self.itineraries[0]
         median = self.quantile_h(0.5)
         p90 = self.quantile_h(0.9)
@@ -157,17 +166,19 @@ class EnsembleResult:
             "median_arrival": at(median),
             "p90_arrival": at(p90),
             "share_no_route": round(self.share_no_route, 3),
+            "no_route_by": self.no_route_by,
         }
 
     def __str__(self) -> str:
         s = self.summary()
         first = self.itineraries[0]
+        why = ", ".join(f"{binding} {n}" for binding, n in s["no_route_by"].items())
         return (
             f"{first.origin} -> {first.destination} by {first.vehicle}, {s['members']} weather "
             f"members (seed {s['seed']}): median arrival {s['median_arrival']} "
             f"({s['median_duration_h']} h), 90th percentile {s['p90_arrival']} "
             f"({s['p90_duration_h']} h), no route in {s['share_no_route']:.0%} of members"
-        )
+        ) + (f" ({why})" if why else "")
 
 
 @dataclass(frozen=True, slots=True)
