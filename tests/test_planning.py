@@ -193,6 +193,23 @@ def test_confirmed_depots_only_never_refuels_at_a_likely_depot(
     assert all(r.confidence == "confirmed" for r in it.refuels)
 
 
+def test_a_plan_says_where_it_rests_on_estimated_lengths(chukotka: nx.MultiDiGraph) -> None:
+    it = plan(chukotka, "Anadyr", "Lavrentiya", "trekol", depart=MARCH)
+    source = {
+        str(data.get("id") or f"{u}-{v}"): data["length_source"]
+        for u, v, data in chukotka.edges(data=True)
+    }
+    estimated = [leg for leg in it.legs if source[leg.link_id] == "estimated"]
+    assert estimated
+    (warning,) = [w for w in it.warnings if w.startswith("lengths estimated")]
+    km = sum(leg.distance_km for leg in estimated)
+    assert f"{km:.0f} of {it.distance_km:.0f} km" in warning
+    assert f"{estimated[0].origin}-{estimated[0].destination}" in warning  # as driven
+    sourced = plan(chukotka, "Lavrentiya", "Uelen", "buran", depart=MARCH)  # a sourced trail
+    assert [source[leg.link_id] for leg in sourced.legs] == ["sourced"]
+    assert not any(w.startswith("lengths estimated") for w in sourced.warnings)
+
+
 def test_assumed_links_are_warned_about_and_can_be_excluded(
     chukotka: nx.MultiDiGraph,
 ) -> None:

@@ -652,12 +652,18 @@ def _itinerary(
     waits: list[Wait] = []
     refuels: list[Refuel] = []
     warnings: list[str] = []
+    estimated_km: dict[str, float] = {}  # links whose length is an estimate -> km driven
     network = compiled.network
     for position, step in enumerate(raw.steps):
         node = names[step.node]
         if step.kind == "drive":
             link = int(graph.arc_link[step.arc])
             data = compiled.link_data(link)
+            if data.get("length_source") == "estimated":
+                ref = compiled.links[link]
+                forward = compiled.arc_from_km[step.arc] < compiled.arc_to_km[step.arc]
+                key = f"{ref.u}-{ref.v}" if forward else f"{ref.v}-{ref.u}"  # as driven
+                estimated_km[key] = estimated_km.get(key, 0.0) + float(graph.arc_km[step.arc])
             ref = compiled.links[link]
             head = names[int(graph.head[step.arc])]
             a_km = float(compiled.arc_from_km[step.arc])
@@ -734,6 +740,14 @@ def _itinerary(
                 f"leg {leg.origin} - {leg.destination} follows a route that is an assumption "
                 "(not documented as established): check locally"
             )
+    if estimated_km:
+        total_km = sum(leg.distance_km for leg in legs)
+        shown = ", ".join(list(estimated_km)[:4]) + (", ..." if len(estimated_km) > 4 else "")
+        warnings.append(
+            f"lengths estimated, not measured: {sum(estimated_km.values()):.0f} of "
+            f"{total_km:.0f} km ({shown}); times and fuel there are estimates too, so keep "
+            "fuel beyond the reserve"
+        )
     if sampled is not None:
         warnings.extend(f"weather: {note}" for note in sampled.notes)
     ice_legs = [leg for leg in legs if leg.terrain in ICE_TERRAINS]
