@@ -154,7 +154,7 @@ def _deadline(trip: _Trip) -> str:
         return f"no route arrives{by}"
     late = best.plans[0]
     text = f"no route arrives{by}: the earliest arrival is {_when(trip.start, late.arrive_h)}"
-    calm = _query(trip.compiled, trip.source, trip.target, trip.stops, None)
+    calm = trip.without_weather().query()
     parts = _held_back(trip, calm.plans[0] if calm.feasible else None, late)
     return text + (": " + "; ".join(parts) if parts else "")
 
@@ -164,7 +164,7 @@ def _weather(trip: _Trip, sampled: CompiledWeather, solver_reason: str) -> str:
     # name the first closure on the route the vehicle would drive in calm weather, from the
     # hour it would get there.
     compiled = trip.compiled
-    calm = _query(compiled, trip.source, trip.target, trip.stops, None)
+    calm = trip.without_weather().query()
     late = trip.earliest() if math.isfinite(trip.deadline_h) else None
     if (
         calm.feasible
