@@ -95,7 +95,14 @@ def test_toml_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("tank_l = 38", "tank = 38"), "unknown key 'tank'"),
+        (
+            ("tank_l = 38", "tank = 38"),
+            "unknown key 'tank' \\(did you mean 'tank_l'\\?\\); the keys are",
+        ),
+        (
+            ("tank_l = 38", "tank_l = 38\ncapacity = 9\nreserv = 0.2"),
+            "unknown keys 'capacity', 'reserv' \\(did you mean 'reserve'",
+        ),
         (("[limits]", "[limits]\nmax_gust = 3"), "unknown key 'max_gust' in \\[limits\\]"),
         (("trail = 35", "trial = 35"), "unknown terrain 'trial'; .*did you mean 'trail'"),
         (("tundra = 22", "tundra = -22"), "tundra = -22 must be a positive number of km/h"),

@@ -282,9 +282,15 @@ def vehicle_from_dict(data: Mapping[str, Any], *, origin: str = "vehicle") -> Ve
     """
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        hint = difflib.get_close_matches(unknown[0], _TOP_KEYS, n=1)
-        extra = f"; did you mean {hint[0]!r}?" if hint else ""
-        msg = f"{origin}: unknown key {unknown[0]!r}{extra}"
+        named = []
+        for key in unknown:
+            hint = difflib.get_close_matches(key, _TOP_KEYS, n=1)
+            named.append(f"{key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+        keys = "keys" if len(named) > 1 else "key"
+        msg = (
+            f"{origin}: unknown {keys} {', '.join(named)}; the keys are "
+            f"{', '.join(sorted(_TOP_KEYS))} (README, 'The vehicle file format')"
+        )
         raise VehicleError(msg)
     for key in ("id", "tank_l", "speed_kmh", "fuel_l_per_100km"):
         if key not in data:
