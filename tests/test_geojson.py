@@ -90,6 +90,14 @@ def test_read_applies_defaults_and_keeps_extra_properties() -> None:
     assert tundra["maintained"] is False
 
 
+def test_a_node_id_may_be_the_features_own_id() -> None:
+    # RFC 7946 puts a feature's identifier in the Feature object itself
+    doc = _base()
+    for feature in doc["features"][:3]:
+        feature["id"] = feature["properties"].pop("id")
+    assert nx.utils.graphs_equal(read_geojson(doc), read_geojson(_base()))  # data included
+
+
 def test_read_from_path_and_str(tmp_path: Path) -> None:
     path = tmp_path / "net.geojson"
     path.write_text(json.dumps(_base(), ensure_ascii=False), encoding="utf-8")

@@ -255,6 +255,8 @@ def _describe(feature: Mapping[str, Any]) -> str:
             return f"link {props.get('from')!r}->{props.get('to')!r}"
         if "id" in props:
             return f"id {props['id']!r}"
+    if "id" in feature:
+        return f"id {feature['id']!r}"
     return "no id"
 
 
@@ -272,10 +274,14 @@ def _add_node(
     graph: nx.MultiDiGraph, node_index: dict[str, int], index: int, feature: Mapping[str, Any]
 ) -> None:
     props = _properties(feature, f"features[{index}] (node)")
-    node = props.pop("id", _MISSING)
+    # RFC 7946 puts a feature's identifier in the Feature object; ours is a property
+    node = props.pop("id", feature.get("id", _MISSING))
     if node is _MISSING:
         hint = "; links need a LineString geometry" if "from" in props or "to" in props else ""
-        msg = f"features[{index}] (node): missing property 'id' (a unique non-empty string){hint}"
+        msg = (
+            f"features[{index}] (node): missing property 'id' (a unique non-empty string, or "
+            f"the Feature's own 'id'){hint}"
+        )
         raise NetworkError(msg)
     if not isinstance(node, str) or not node:
         msg = f"features[{index}] (node): id {node!r} must be a non-empty string"
