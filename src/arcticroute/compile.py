@@ -427,8 +427,8 @@ class CompiledWeather:
     def holds_back(self, arc: int, node: int, start_h: float, end_h: float) -> str:
         """What keeps a vehicle waiting at ``node`` to drive ``arc`` ("" if nothing does).
 
-        The first closure of the arc's cell, or else of the node's own cell, in the hours
-        from ``start_h`` to ``end_h`` after the start.
+        The first closure of the arc's cell, or else of the node's own cell, between
+        ``start_h`` and ``end_h`` (hours after the start, checked hour by hour).
         """
         cell = int(self.graph.arc_cell[arc])
         node_cell = int(self.graph.node_cell[node])

@@ -140,9 +140,9 @@ class _Trip:
         """The same trip in calm weather."""
         return replace(self, sampled=None)
 
-    def earliest(self, *, full: bool = False) -> SolveResult:
-        """The trip in its weather, with its fuel at departure (or a full tank), no deadline."""
-        if full or self.fuel_start_l is None:
+    def earliest(self) -> SolveResult:
+        """The trip in its weather, with its fuel at departure, but without the deadline."""
+        if self.fuel_start_l is None:
             return self.query()
         return self.query(start_fuel_l=self.fuel_start_l)
 
@@ -398,7 +398,7 @@ def _range(trip: _Trip, solver_reason: str) -> str:
         calm = _range(trip.without_weather(), solver_reason)
         return f"{_weather(trip, trip.sampled, solver_reason)}; in calm weather, {calm}"
     start_l = trip.fuel_start_l
-    if start_l is not None and start_l < vehicle.capacity_l and trip.earliest(full=True).feasible:
+    if start_l is not None and start_l < vehicle.capacity_l and trip.query().feasible:
         return _start_fuel(trip, start_l)
     usable = vehicle.capacity_l - vehicle.reserve_l
     head = (

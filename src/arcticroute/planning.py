@@ -659,15 +659,13 @@ def _itinerary(
         if step.kind == "drive":
             link = int(graph.arc_link[step.arc])
             data = compiled.link_data(link)
-            if data.get("length_source") == "estimated":
-                ref = compiled.links[link]
-                forward = compiled.arc_from_km[step.arc] < compiled.arc_to_km[step.arc]
-                key = f"{ref.u}-{ref.v}" if forward else f"{ref.v}-{ref.u}"  # as driven
-                estimated_km[key] = estimated_km.get(key, 0.0) + float(graph.arc_km[step.arc])
             ref = compiled.links[link]
             head = names[int(graph.head[step.arc])]
             a_km = float(compiled.arc_from_km[step.arc])
             b_km = float(compiled.arc_to_km[step.arc])
+            if data.get("length_source") == "estimated":
+                key = f"{ref.u}-{ref.v}" if a_km < b_km else f"{ref.v}-{ref.u}"  # as driven
+                estimated_km[key] = estimated_km.get(key, 0.0) + float(graph.arc_km[step.arc])
             geometry = _slice(data["geometry"], float(data["length_km"]), a_km, b_km)
             previous = legs[-1] if legs else None
             if (
