@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from arcticroute import planning
 from arcticroute.cli import main
+from arcticroute.planning import localize
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -163,16 +165,42 @@ def test_a_bad_overdue_margin_is_bad_input(margin: str, capsys: pytest.CaptureFi
     assert "Traceback" not in err
 
 
+def _now_is(monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    # the departure plan() picks without --depart: the next 08:00 after ``when``
+    chosen = planning.default_departure(localize(when))
+    monkeypatch.setattr(planning, "default_departure", lambda: chosen)
+
+
 def test_plan_without_a_route_says_when_it_chose_the_departure(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _now_is(monkeypatch, "2027-03-09T20:00")
     trip = ["plan", "--from", "Anadyr", "--to", "Lavrentiya", "--vehicle", "buran"]
     assert main(trip) == 1
     err = capsys.readouterr().err
-    assert "no --depart given: planned for the next 08:00" in err
+    assert "no --depart given: planned for the next 08:00, 2027-03-10 08:00 UTC+12" in err
     assert "pass --depart YYYY-MM-DDTHH:MM" in err
     assert main([*trip, "--depart", "2027-03-10T08:00"]) == 1
     assert "--depart" not in capsys.readouterr().err
+
+
+def test_plan_without_depart_in_the_closed_season_plans_for_the_day_the_way_opens(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _now_is(monkeypatch, "2026-11-26T20:00")
+    trip = ["plan", "--from", "Anadyr", "--to", "Egvekinot", "--vehicle", "trekol"]
+    assert main([*trip, "--format", "json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["depart"] == "2026-12-15T08:00:00+12:00"
+    assert (
+        "no --depart given: the next 08:00, 2026-11-27 08:00 UTC+12, finds the way closed "
+        "for the season; planned for 2026-12-15 08:00 UTC+12, the first day it opens"
+    ) in out.err
+    # a departure the user chose is never moved
+    assert main([*trip, "--depart", "2026-11-27T08:00"]) == 1
+    out = capsys.readouterr()
+    assert "opens on 2026-12-15; depart on or after that day" in out.out
+    assert "--depart given" not in out.err
 
 
 def test_plan_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:

@@ -97,6 +97,7 @@ def test_buran_cannot_reach_lavrentiya_from_anadyr_and_says_why(
     it = plan(chukotka, "Anadyr", "Lavrentiya", "buran", depart=MARCH)
     assert not it.feasible
     assert it.binding == "range"
+    assert it.opens_on is None  # not the seasons
     assert "usable fuel 88 L" in it.reason
     assert "no depot in between" in it.reason
     assert it.to_dict()["feasible"] is False
@@ -168,6 +169,8 @@ def test_closed_season_names_the_day_the_whole_way_opens(chukotka: nx.MultiDiGra
     assert "the way from Anadyr to Egvekinot opens on 2026-12-15" in it.reason
     # what to do ends the reason, where a reader of a long one looks first
     assert it.reason.endswith("opens on 2026-12-15; depart on or after that day")
+    assert it.opens_on == dt.date(2026, 12, 15)
+    assert it.to_dict()["opens_on"] == "2026-12-15"
     assert plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart="2026-12-15T08:00").feasible
     assert not plan(chukotka, "Anadyr", "Egvekinot", "trekol", depart="2026-12-14T20:00").feasible
 

@@ -243,21 +243,27 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         daylight_only=args.daylight_only,
     )
     trip = (args.network, args.origin, args.destination, args.vehicle)
-    text: str | None
-    if args.objective == "pareto":
-        options_found = plan_pareto(*trip, **options)
-        itinerary = options_found[0]
-        if args.format == "json":
-            text = json.dumps([o.to_dict() for o in options_found], ensure_ascii=False, indent=1)
-        else:
-            text = "\n\n".join(
-                f"option {k} of {len(options_found)}\n{o.to_table()}"
-                for k, o in enumerate(options_found, start=1)
+
+    def run(depart: Any) -> tuple[Any, str | None]:
+        # the itinerary (the first option for pareto) and the text to write (None: none)
+        if args.objective == "pareto":
+            found = plan_pareto(*trip, **{**options, "depart": depart})
+            if args.format == "json":
+                return found[0], json.dumps(
+                    [o.to_dict() for o in found], ensure_ascii=False, indent=1
+                )
+            return found[0], "\n\n".join(
+                f"option {k} of {len(found)}\n{o.to_table()}" for k, o in enumerate(found, start=1)
             )
-    else:
-        itinerary = plan(*trip, objective=args.objective, **options)
+        one = plan(*trip, objective=args.objective, **{**options, "depart": depart})
         track = args.format in ("geojson", "gpx", "kml")
-        text = None if track and not itinerary.feasible else _render(itinerary, args)
+        return one, None if track and not one.feasible else _render(one, args)
+
+    itinerary, text = run(args.depart)
+    # A departure the user never chose that seasons block: plan for the day they open.
+    closed = itinerary if args.depart is None and itinerary.opens_on is not None else None
+    if closed is not None:
+        itinerary, text = run(dt.datetime.combine(closed.opens_on, dt.time(8, 0)))
     if text is not None:
         _write_output(text, args.output, force=args.force)
     if args.map is not None:
@@ -270,17 +276,25 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             )
         elif args.output is not None or args.format != "table":
             print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
-        if args.depart is None:  # the answer may hang on a date the user never chose
-            offset = itinerary.depart.utcoffset()
-            zone = f"UTC{offset.total_seconds() / 3600:+g}" if offset is not None else "UTC"
-            print(
-                f"no --depart given: planned for the next 08:00, "
-                f"{itinerary.depart:%Y-%m-%d %H:%M} {zone}; "
-                "pass --depart YYYY-MM-DDTHH:MM to plan another day",
-                file=sys.stderr,
-            )
-        return EXIT_NO_ROUTE
-    return EXIT_OK
+    if args.depart is None and (closed is not None or not itinerary.feasible):
+        # the answer hangs on a date the user never chose: say which, and why
+        moved = (
+            f"the next 08:00, {_local(closed.depart)}, finds the way closed for the season; "
+            f"planned for {_local(itinerary.depart)}, the first day it opens"
+            if closed is not None
+            else f"planned for the next 08:00, {_local(itinerary.depart)}"
+        )
+        print(
+            f"no --depart given: {moved}; pass --depart YYYY-MM-DDTHH:MM to plan another day",
+            file=sys.stderr,
+        )
+    return EXIT_OK if itinerary.feasible else EXIT_NO_ROUTE
+
+
+def _local(when: dt.datetime) -> str:
+    offset = when.utcoffset()
+    zone = f"UTC{offset.total_seconds() / 3600:+g}" if offset is not None else "UTC"
+    return f"{when:%Y-%m-%d %H:%M} {zone}"
 
 
 def _render(itinerary: Any, args: argparse.Namespace) -> str:

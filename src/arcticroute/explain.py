@@ -35,8 +35,8 @@ def explain_no_route(
     *,
     deadline_h: float = math.inf,
     fuel_start_l: float | None = None,
-) -> str:
-    """Say why no route exists.
+) -> tuple[str, dt.date | None]:
+    """Say why no route exists, and on which day the seasons open the way if they close it.
 
     Parameters
     ----------
@@ -59,16 +59,27 @@ def explain_no_route(
 
     Returns
     -------
-    str
+    reason : str
         One or a few sentences naming the binding constraint and where it binds.
+    opens_on : datetime.date or None
+        When links closed for the season are what blocks the way: the first day (within a
+        year) on which they open it; else None.
     """
-    vehicle = compiled.vehicle
     if result.binding == "unreachable":
         return _unreachable(compiled, source, target, stops)
-    trip = _Trip(compiled, source, target, stops, start, sampled, deadline_h, fuel_start_l)
+    return _reason(
+        result,
+        _Trip(compiled, source, target, stops, start, sampled, deadline_h, fuel_start_l),
+    ), None
+
+
+def _reason(result: SolveResult, trip: _Trip) -> str:
+    compiled = trip.compiled
+    vehicle = compiled.vehicle
+    source, target, stops = trip.source, trip.target, trip.stops
     if result.binding == "range":
         return _range(trip, result.reason)
-    if result.binding == "duty" and math.isfinite(deadline_h) and trip.earliest().feasible:
+    if result.binding == "duty" and math.isfinite(trip.deadline_h) and trip.earliest().feasible:
         return _deadline(trip)  # the limit is kept by resting, but the rests make it late
     if result.binding == "duty":
         limit = vehicle.max_drive_h_per_day
@@ -301,7 +312,9 @@ def _reachable(compiled: CompiledNetwork, source: str) -> set[int]:
     return seen
 
 
-def _unreachable(compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]) -> str:
+def _unreachable(
+    compiled: CompiledNetwork, source: str, target: str, stops: Sequence[str]
+) -> tuple[str, dt.date | None]:
     vehicle = compiled.vehicle
     legs = [source, *stops, target]
     for a, b in itertools.pairwise(legs):
@@ -321,29 +334,31 @@ def _unreachable(compiled: CompiledNetwork, source: str, target: str, stops: Seq
             return (
                 f"no link leads from {a} towards {b} in this network "
                 f"(the {vehicle.id} can reach {len(places) - 1} other places from {a})"
-            )
+            ), None
         shown = "; ".join(blocked[:6]) + ("; ..." if len(blocked) > 6 else "")
         # what to do goes last, where a reader of a long reason looks first
-        hint = _season_hint(compiled, names, a, b)
+        hint, opens_on = _season_hint(compiled, names, a, b)
         return (
             f"{b} cannot be reached from {a} by {vehicle.id} on {date}: every way out "
             f"of the {len(places)} places it can reach is closed ({shown})"
             + (f". {hint}" if hint else "")
-        )
-    return "no route under the given constraints"
+        ), opens_on
+    return "no route under the given constraints", None
 
 
-def _season_hint(compiled: CompiledNetwork, reached: set[str], a: str, b: str) -> str:
-    # If seasons close the way, say on which day it opens: the first season opening
-    # (within a year) from which b can be reached from a, or else the first opening of a
-    # link that blocks it now.
+def _season_hint(
+    compiled: CompiledNetwork, reached: set[str], a: str, b: str
+) -> tuple[str, dt.date | None]:
+    # If seasons close the way, say on which day it opens (and return it): the first
+    # season opening (within a year) from which b can be reached from a, or else the first
+    # opening of a link that blocks it now.
     blocking = [
         link
         for link, ref in enumerate(compiled.links)
         if "closed for the season" in ref.reason and (ref.u in reached) != (ref.v in reached)
     ]
     if not blocking:
-        return ""
+        return "", None
     day = compiled.date
     openings = sorted(
         {_next_opening(season, day) for link in range(len(compiled.links))
@@ -354,12 +369,12 @@ def _season_hint(compiled: CompiledNetwork, reached: set[str], a: str, b: str) -
             return (
                 f"Winter links are closed for the season: the way from {a} to {b} opens on "
                 f"{opening.isoformat()}; depart on or after that day"
-            )
+            ), opening
     first = min(_next_opening(compiled.link_data(link)["season"], day) for link in blocking)
     return (
         f"Winter links are closed for the season: the first of them opens on "
         f"{first.isoformat()}; try a later departure"
-    )
+    ), None
 
 
 def _next_opening(season: Any, day: dt.date) -> dt.date:

@@ -144,6 +144,9 @@ class Itinerary:
         Weighted exposure hours of the whole plan.
     fuel_start_l : float
         Litres on board at departure.
+    opens_on : datetime.date or None
+        When infeasible because links are closed for the season: the first day (within a
+        year, local date) on which the seasons open the way; else None.
     """
 
     feasible: bool
@@ -161,6 +164,7 @@ class Itinerary:
     binding: str = ""
     risk: float = 0.0
     fuel_start_l: float = 0.0
+    opens_on: dt.date | None = None
 
     @property
     def distance_km(self) -> float:
@@ -199,8 +203,8 @@ class Itinerary:
         dict
             Keys: feasible, origin, destination, vehicle, objective, depart, arrive,
             duration_h, driving_h, distance_km, fuel_used_l, risk, legs, waits, refuels,
-            reason, binding, warnings. Times are ISO 8601 with offset; km, h, L rounded to
-            3 decimals.
+            reason, binding, opens_on, warnings. Times are ISO 8601 with offset (opens_on:
+            a local date, or null); km, h, L rounded to 3 decimals.
         """
 
         def iso(value: dt.datetime | None) -> str | None:
@@ -260,6 +264,7 @@ class Itinerary:
             ],
             "reason": self.reason,
             "binding": self.binding,
+            "opens_on": None if self.opens_on is None else self.opens_on.isoformat(),
             "warnings": list(self.warnings),
         }
 

@@ -494,7 +494,7 @@ def _solve(
     }
     area_links = prepared.area_links
     if not result.feasible:
-        reason = explain_no_route(
+        reason, opens_on = explain_no_route(
             result,
             compiled,
             source,
@@ -507,7 +507,10 @@ def _solve(
         )
         if area is not None and area_links:
             reason = _mention_area(reason, area, area_links)
-        return (Itinerary(feasible=False, reason=reason, binding=result.binding, **common),)
+        infeasible = Itinerary(
+            feasible=False, reason=reason, binding=result.binding, opens_on=opens_on, **common
+        )
+        return (infeasible,)
     plans = tuple(_itinerary(raw, compiled, start, sampled, common) for raw in result.plans)
     if area is not None and not area_links:
         note = (
