@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import numba as nb
 import numpy as np
+from numba import literal_unroll
+
+from arcticroute._memory import huge_pages, prefetch
 
 __all__ = [
     "BIT_DEAD",
@@ -295,6 +298,47 @@ def _sift_down(hk, hv, pos, i, key, v, size, hval, a):  # type: ignore[no-untype
     pos[v] = i
 
 
+# The large per-node and per-state arrays of one search are written whole: on 2 MB pages
+# (`_memory.huge_pages`) that costs a few hundred page faults instead of tens of thousands
+# (a 1M-lattice range query faulted 63,000 times, 0.19 s of system time), and the
+# searches' random reads miss the address-translation cache less.
+
+
+@nb.njit(cache=True, nogil=True)
+def _huge_full(n, value, dtype):  # type: ignore[no-untyped-def]
+    a = np.empty(n, dtype)
+    huge_pages(a)
+    a[:] = value
+    return a
+
+
+# The searches prefetch what they will read for the state they pop next (see `_memory`):
+# its node's rows when it reaches the top of the queue, and, once the current state's moves
+# are queued (the top is then the next pop), its arcs and its neighbours' rows. On the 1M
+# lattice this made `band_reach` 0.58-0.65x as long and `band_bound` 0.74-0.88x.
+
+
+@nb.njit(cache=True, nogil=True)
+def _warm_node(v, node_rows, state_rows, n_slots):  # type: ignore[no-untyped-def]
+    # Node v's entry of each per-node array and its first state's of each per-state one.
+    for a in literal_unroll(node_rows):
+        prefetch(a, v)
+    for a in literal_unroll(state_rows):
+        prefetch(a, v * n_slots)
+
+
+@nb.njit(cache=True, nogil=True)
+def _warm_next(v, ptr, ends, arc_rows, node_rows, state_rows, n_slots):  # type: ignore[no-untyped-def]
+    # Node v's arcs (CSR ``ptr``, far ends ``ends``) and the rows of the nodes they lead to.
+    e0 = ptr[v]
+    e1 = ptr[v + 1]
+    for a in literal_unroll(arc_rows):
+        prefetch(a, e0)
+        prefetch(a, e1 - 1)
+    for e in range(e0, e1):
+        _warm_node(ends[e], node_rows, state_rows, n_slots)
+
+
 @nb.njit(
     [
         _sig((_af8, _af8, _f8), _ai8, heads, _af8, _af8, _ai8, _af8, _f8, _i8)
@@ -342,9 +386,9 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
     """
     n = rptr.shape[0] - 1
     second = rw2.shape[0] > 0
-    d1 = np.full(n, _INF)
-    d2 = np.full(n, _INF)
-    pos = np.full(n, -1, np.int32)  # heap slot, -1 never queued, -2 settled
+    d1 = _huge_full(n, _INF, np.float64)
+    d2 = _huge_full(n, _INF, np.float64)
+    pos = _huge_full(n, -1, np.int32)  # heap slot, -1 never queued, -2 settled
     hk = np.empty(n, np.float64)
     hv = np.empty(n, np.int32)
     size = 0
@@ -366,6 +410,7 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
         size -= 1
         if size > 0:
             _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+            _warm_node(hv[0], (rptr,), (d2,), 1)
         pos[v] = -2
         if a > radius:
             pos[v] = -1
@@ -392,6 +437,8 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
                     pu = size
                     size += 1
                 _sift_up(hk, hv, pos, pu, na, u, None, 0.0)
+        if size > 0:
+            _warm_next(hv[0], rptr, rtail, (rtail, rw1, rw2), (pos,), (d1, d2), 1)
     for v in range(n):
         if pos[v] != -2:
             d1[v] = fill
@@ -475,8 +522,8 @@ def _band_range(h_fuel, h_time, usable_l, band_l, per):  # type: ignore[no-untyp
     # Per node: its lowest band and how many more it has (-1: no state, the node cannot
     # reach the target), in bands of ``per * band_l`` litres; and the most states a node has.
     n = h_fuel.shape[0]
-    node_lo = np.zeros(n, np.int32)
-    node_top = np.full(n, -1, np.int32)
+    node_lo = _huge_full(n, 0, np.int32)
+    node_top = _huge_full(n, -1, np.int32)
     n_slots = 1
     for v in range(n):
         if h_fuel[v] < _INF and h_time[v] < _INF:
@@ -600,8 +647,8 @@ def band_reach(  # type: ignore[no-untyped-def]
         free_ok[v] = node_top[v] >= 0 and h_fuel[v] <= usable_l + _BAND_EPS
     n_slots = n_bands + 1
     n_states = n * n_slots
-    val = np.full(n_states, _INF)
-    pos = np.full(n_states, -1, np.int32)  # heap slot, -1 never queued, -2 settled
+    val = _huge_full(n_states, _INF, np.float64)
+    pos = _huge_full(n_states, -1, np.int32)  # heap slot, -1 never queued, -2 settled
     hk = np.empty(n_states, np.float64)
     hv = np.empty(n_states, np.int32)
     size = 0
@@ -624,6 +671,9 @@ def band_reach(  # type: ignore[no-untyped-def]
     fill = _INF
     limit = _INF
     calm = cell_speed.shape[0] == 1 and cell_speed[0] == 1.0  # no weather: no cell look-up
+    warm_arcs = (head, arc_hours, arc_ok)
+    warm_nodes = (indptr, h_time, node_lo, node_top, free_ok)
+    warm_states = (val, pos)
     while size > 0:
         key = hk[0]
         s = hv[0]
@@ -633,6 +683,7 @@ def band_reach(  # type: ignore[no-untyped-def]
         size -= 1
         if size > 0:
             _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+            _warm_node(hv[0] // n_slots, warm_nodes, warm_states, n_slots)
         pos[s] = -2
         if s == stop:
             limit = key + slack_h
@@ -668,6 +719,9 @@ def band_reach(  # type: ignore[no-untyped-def]
                 continue
             p2 = h_time[w] + stop_h[node_lo[w] + jw]
             size = _offer(val, hk, hv, pos, size, w * n_slots + 1 + jw, a2, a2 + p2)
+        if size > 0:
+            nx = hv[0] // n_slots
+            _warm_next(nx, indptr, head, warm_arcs, warm_nodes, warm_states, n_slots)
     table = val.reshape(n, n_slots)  # in place: 40 MB less at the peak on the 1M lattice
     for v in range(n):
         s = v * n_slots
@@ -808,9 +862,9 @@ def band_bound(  # type: ignore[no-untyped-def]
     # (``done``), its value as float32 bits: the table is written in place. The queue
     # holds the values of queued states. (A value array beside a position array cost
     # 68 MB more on the 1M lattice; a heap without decrease-key was 1.5x slower.)
-    slot = np.full(n_states, -1, np.int32)
+    slot = _huge_full(n_states, -1, np.int32)
     settled_h = slot.view(np.float32)
-    done = np.zeros(n_states, np.bool_)
+    done = _huge_full(n_states, False, np.bool_)
     hk = np.empty(max(n, 1024), np.float64)
     hv = np.empty(max(n, 1024), np.int32)
     hval = np.empty(max(n, 1024), np.float32)
@@ -831,6 +885,9 @@ def band_bound(  # type: ignore[no-untyped-def]
     if node_top[origin] >= 0:
         b_o = int(np.floor(max(origin_deficit_l, 0.0) / band_l)) - node_lo[origin]
         stop = origin * n_slots + min(max(b_o, 0), node_top[origin])
+    # a node's row of the reach table is its entry in the (strided) first column
+    warm_nodes = (rptr, node_lo, node_top, node_r, reach[:, 0])
+    warm_states = (slot, done)
     fill = _INF  # the least key left in the queue when the search stopped
     limit = _INF
     reached = False
@@ -845,6 +902,7 @@ def band_bound(  # type: ignore[no-untyped-def]
         size -= 1
         if size > 0:
             _sift_down(hk, hv, slot, 0, hk[size], hv[size], size, hval, hval[size])
+            _warm_node(hv[0] // n_slots, warm_nodes, warm_states, n_slots)
         done[s] = True
         settled_h[s] = a
         if key > reach_fill:
@@ -878,6 +936,9 @@ def band_bound(  # type: ignore[no-untyped-def]
                 pot = reach[v, col_of[node_r[v] + j2]]
                 sj = v * n_slots + j2
                 hk, hv, hval, size = _offer_f32(slot, done, hk, hv, hval, size, sj, a2, pot)
+        if size > 0:
+            nx = hv[0] // n_slots
+            _warm_next(nx, rptr, rtail, (rtail, rw_time), warm_nodes, warm_states, n_slots)
     # States left unsettled get the fill less their potential, one value per coarse band.
     table = settled_h.reshape(n, n_slots)
     for v in range(n):
@@ -1615,6 +1676,7 @@ def node_table(h_time, h_fuel, h_aux, lb_depot_l, node_stock, node_shelter, node
     use_hf = h_fuel.shape[0] > 0
     use_aux = h_aux.shape[0] > 0
     node_tab = np.empty((n * nst, _N_NT), np.float64)
+    huge_pages(node_tab)
     node_ti = node_tab.view(np.int64)
     for u in range(n):
         flags = (1 if node_shelter[u] else 0) | (2 if node_depot[u] else 0) | (node_cell[u] << 2)
