@@ -6,6 +6,10 @@ shared 2-core machine, random reads beyond about 2 MB cost 120-200 ns each). Onc
 knows which node it pops next, it asks for those rows ahead of time, so that the misses
 overlap with each other and with the work on the current node instead of following one
 after another. A prefetch is only a hint: it never faults and never changes a result.
+
+The arrays a search allocates and writes whole are also advised onto 2 MB pages before they
+are written (numpy does this for its own large arrays; numba's allocations do not): far
+fewer page faults, and fewer misses of the address-translation cache.
 """
 
 from __future__ import annotations
@@ -19,11 +23,16 @@ from numba import types
 from numba.core import cgutils as _cgutils
 from numba.extending import intrinsic
 
+cgutils: Any = _cgutils  # numba's code-generation helpers carry no type hints
+
+_I32 = ir.IntType(32)
+_I64 = ir.IntType(64)
+_BYTE_PTR = ir.IntType(8).as_pointer()
+
 _READ = 0  # llvm.prefetch: rw = read
 _KEEP = 3  # locality: keep in all cache levels
 _DATA = 1  # cache type: data
 # the intrinsic's name carries its pointer type: opaque from LLVM 15 on
-cgutils: Any = _cgutils  # numba's code-generation helpers carry no type hints
 _NAME = "llvm.prefetch.p0" if llvm_version_info[0] >= 15 else "llvm.prefetch.p0i8"
 
 
@@ -48,12 +57,10 @@ def _prefetch(typingctx: Any, arr: Any, index: Any) -> Any:
             wraparound=False,
             boundscheck=False,
         )
-        byte_ptr = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fn_t = ir.FunctionType(ir.VoidType(), [byte_ptr, i32, i32, i32])
+        fn_t = ir.FunctionType(ir.VoidType(), [_BYTE_PTR, _I32, _I32, _I32])
         fn = cgutils.get_or_insert_function(builder.module, fn_t, _NAME)
-        hint = [ir.Constant(i32, _READ), ir.Constant(i32, _KEEP), ir.Constant(i32, _DATA)]
-        builder.call(fn, [builder.bitcast(ptr, byte_ptr), *hint])
+        hint = [ir.Constant(_I32, _READ), ir.Constant(_I32, _KEEP), ir.Constant(_I32, _DATA)]
+        builder.call(fn, [builder.bitcast(ptr, _BYTE_PTR), *hint])
         return context.get_dummy_value()
 
     return sig, codegen
@@ -77,23 +84,18 @@ def _huge_pages(typingctx: Any, arr: Any) -> Any:
             return context.get_dummy_value()
         (arr_t,) = signature.args
         ary = context.make_array(arr_t)(context, builder, args[0])
-        i64 = ir.IntType(64)
-        addr = builder.ptrtoint(ary.data, i64)
-        nbytes = builder.mul(
-            ary.nitems, ir.Constant(i64, context.get_abi_sizeof(context.get_data_type(arr_t.dtype)))
-        )
-        mask = ir.Constant(i64, ~(_HUGE - 1))
-        start = builder.and_(builder.add(addr, ir.Constant(i64, _HUGE - 1)), mask)
+        addr = builder.ptrtoint(ary.data, _I64)
+        item = context.get_abi_sizeof(context.get_data_type(arr_t.dtype))
+        nbytes = builder.mul(ary.nitems, ir.Constant(_I64, item))
+        # only the whole 2 MB pages inside the array: [start, end)
+        mask = ir.Constant(_I64, ~(_HUGE - 1))
+        start = builder.and_(builder.add(addr, ir.Constant(_I64, _HUGE - 1)), mask)
         end = builder.and_(builder.add(addr, nbytes), mask)
-        byte_ptr = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fn_t = ir.FunctionType(i32, [byte_ptr, i64, i32])
+        fn_t = ir.FunctionType(_I32, [_BYTE_PTR, _I64, _I32])
         fn = cgutils.get_or_insert_function(builder.module, fn_t, "madvise")
         with builder.if_then(builder.icmp_unsigned(">", end, start)):
-            length = builder.sub(end, start)
-            builder.call(
-                fn, [builder.inttoptr(start, byte_ptr), length, ir.Constant(i32, _MADV_HUGEPAGE)]
-            )
+            advice = ir.Constant(_I32, _MADV_HUGEPAGE)
+            builder.call(fn, [builder.inttoptr(start, _BYTE_PTR), builder.sub(end, start), advice])
         return context.get_dummy_value()
 
     return sig, codegen

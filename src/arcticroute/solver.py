@@ -935,13 +935,11 @@ def _search(
     def litres_to_target(rw_litres: NDArray[np.float64]) -> NDArray[np.float64]:
         return stage_bounds(rw_litres, no_w)[0]
 
-    exact_depot = m < _EXACT_DEPOT_MAX_ARCS
-
     def litres_to_depot(rw_litres: NDArray[np.float64] | None) -> NDArray[np.float64]:
-        # litres to the nearest depot or the target, inf past one tank (``rw_litres`` is
-        # read only by the exact search)
+        # litres to the nearest depot or the target, inf past one tank: the exact search
+        # when given the litres per arc, else the straight-line bound
         sinks = np.unique(np.append(depots, q.target)).astype(np.int64)
-        if exact_depot and rw_litres is not None:
+        if rw_litres is not None:
             return kern.reverse_dijkstra(  # type: ignore[no-any-return]
                 rptr, rtail, rw_litres, no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
             )[0]
@@ -977,10 +975,9 @@ def _search(
         fut_h_fuel = pool.submit(litres_to_target, rw_litres) if pool is not None else None
         # (the depot bound holds the litres per arc only if it needs them: it may run while
         # the band searches take their memory)
+        depot_litres = rw_litres if m < _EXACT_DEPOT_MAX_ARCS else None
         fut_lb_depot = (
-            pool.submit(litres_to_depot, rw_litres if exact_depot else None)
-            if pool is not None and finite_tank
-            else None
+            pool.submit(litres_to_depot, depot_litres) if pool is not None and finite_tank else None
         )
         rw_time = w_time[rarc]
         rw_risk = no_w
@@ -1015,8 +1012,11 @@ def _search(
         lb_depot = np.zeros(n)
         want_lb_depot = finite_tank and not trivially_in_range
         if want_lb_depot and fut_lb_depot is None:
-            lb_depot = litres_to_depot(rw_litres)
-        del rw_litres  # before the band searches: 64 MB less at their peak on the 1M lattice
+            lb_depot = litres_to_depot(depot_litres)
+        del (
+            rw_litres,
+            depot_litres,
+        )  # before the band searches: 64 MB less at their peak on the 1M lattice
         h_band = no_band
         band_l = 0.0
         trust_h = math.inf
