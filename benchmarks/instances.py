@@ -125,6 +125,29 @@ def build_lattice(
     return Lattice(side, side, classes, graph, origin, target)
 
 
+def random_pairs(lat: Lattice, count: int, *, seed: int = SEED) -> list[tuple[int, int]]:
+    """``count`` seeded (origin, target) pairs for the many-queries family.
+
+    Both ends are interior cells (passable with all 8 neighbours); the straight line
+    between them is at least a quarter and at most three quarters of the raster's
+    diagonal, so on every lattice size a pair needs a few refuelling stops at 30 L but
+    none is a corner-to-corner crossing like the main query.
+    """
+    inner = _interior(lat.classes, SPEED_KMH).ravel()
+    cells = np.flatnonzero(inner)
+    x = lat.graph.node_x_km
+    y = lat.graph.node_y_km
+    diagonal = math.hypot(float(x.max() - x.min()), float(y.max() - y.min()))
+    rng = np.random.default_rng(seed)
+    pairs: list[tuple[int, int]] = []
+    while len(pairs) < count:
+        o, t = (int(c) for c in rng.choice(cells, 2, replace=False))
+        km = math.hypot(float(x[o] - x[t]), float(y[o] - y[t]))
+        if 0.25 * diagonal <= km <= 0.75 * diagonal:
+            pairs.append((o, t))
+    return pairs
+
+
 def weather_table(
     graph: CompiledGraph,
     origin: int,

@@ -248,6 +248,52 @@ def worker_cspy(side: int, repeat: int) -> list[dict[str, Any]]:
     return rows
 
 
+PAIR_FAMILIES = ("static", "range60", "range30")
+"""Families of the many-queries measurement (``--pairs``)."""
+
+
+def worker_pairs(size: int, family: str, count: int) -> dict[str, Any]:
+    """One warm call per seeded random pair (`instances.random_pairs`): the spread.
+
+    The main query is one pair; users ask about many. Each range answer is checked
+    against the static answer of the same pair (a finite tank can only arrive later).
+    """
+    from arcticroute.solver import solve
+
+    lat = instances.build_lattice(size)
+    kwargs = dict(FAMILIES[family])
+    pairs = instances.random_pairs(lat, count)
+    solve(lat.graph, *pairs[0], max_labels=MAX_LABELS, **kwargs)  # warm
+    seconds, labels, answers, floors = [], [], [], []
+    for origin, target in pairs:
+        t0 = time.perf_counter()
+        result = solve(lat.graph, origin, target, max_labels=MAX_LABELS, **kwargs)
+        seconds.append(time.perf_counter() - t0)
+        labels.append(int(result.labels_settled))
+        answers.append(_answer(result))
+        calm = (
+            result if family == "static" else solve(lat.graph, origin, target, **FAMILIES["static"])
+        )
+        floors.append(_answer(calm))
+    ordered = sorted(seconds)
+    return {
+        "solver": "arcticroute",
+        "nodes": lat.graph.n_nodes,
+        "arcs": lat.graph.n_arcs,
+        "pairs": count,
+        "seconds": statistics.median(seconds),
+        "p90_seconds": ordered[min(len(ordered) - 1, math.ceil(0.9 * len(ordered)) - 1)],
+        "max_seconds": ordered[-1],
+        "total_seconds": sum(seconds),
+        "seconds_each": seconds,
+        "labels_each": labels,
+        "answers_h": answers,
+        "floors_h": floors,
+        "first_call_seconds": math.nan,
+        "peak_mb": _rss_mb(),
+    }
+
+
 def worker_profile(size: int, family: str) -> dict[str, Any]:
     """Where one warm call of our solver spends its time, kernel by kernel.
 
@@ -307,6 +353,8 @@ def _worker(spec: dict[str, Any]) -> Any:
         return worker_cspy(spec["side"], spec["repeat"])
     if kind == "profile":
         return worker_profile(spec["size"], spec["family"])
+    if kind == "pairs":
+        return worker_pairs(spec["size"], spec["family"], spec["count"])
     msg = f"unknown worker kind {kind!r}"
     raise ValueError(msg)
 
@@ -353,14 +401,14 @@ def _fmt(value: Any, spec: str) -> str:
 def print_table(rows: Sequence[dict[str, Any]]) -> None:
     """Aligned table of all measured rows."""
     head = (
-        f"{'instance':<24} {'solver':<11} {'nodes':>9} {'arcs':>10} {'seconds':>9} "
+        f"{'instance':<26} {'solver':<11} {'nodes':>9} {'arcs':>10} {'seconds':>9} "
         f"{'first s':>8} {'x scipy':>8} {'lab/node':>8} {'peak MB':>8} {'answer h':>10}  check"
     )
     print(head)
     print("-" * len(head))
     for r in rows:
         print(
-            f"{r['instance']:<24} {r['solver']:<11} {r['nodes']:>9,} {r['arcs']:>10,} "
+            f"{r['instance']:<26} {r['solver']:<11} {r['nodes']:>9,} {r['arcs']:>10,} "
             f"{r['seconds']:>9.4f} {r['first_call_seconds']:>8.3f} "
             f"{_fmt(r.get('ratio_vs_scipy'), '8.2f'):>8} "
             f"{_fmt(r.get('labels_per_node'), '8.4f'):>8} {_fmt(r.get('peak_mb'), '8.0f'):>8} "
@@ -376,6 +424,7 @@ def run(
     networkx: bool = True,
     cold_jit: bool = True,
     profile: bool = False,
+    pairs: int = 0,
     out: Path | None = None,
 ) -> dict[str, Any]:
     """Measure everything, print the table and summary, return (and write) the JSON."""
@@ -438,6 +487,21 @@ def run(
                     f"{p['labels_settled'] / p['nodes']:.3f}/node, created (heap pushes) "
                     f"{(p['labels_created'] or 0) / p['nodes']:.3f}/node"
                 )
+        for family in PAIR_FAMILIES if pairs > 0 else ():
+            print(f"# {inst}: arcticroute {family}, {pairs} pairs ...", file=sys.stderr, flush=True)
+            r = _spawn({"kind": "pairs", "size": size, "family": family, "count": pairs})
+            r.update(instance=f"{inst}/{family}-pairs")
+            r["ratio_vs_scipy"] = r["seconds"] / sc["seconds"]
+            r["labels_per_node"] = statistics.median(r["labels_each"]) / r["nodes"]
+            r["answer_h"] = statistics.median(r["answers_h"])
+            worse = [a for a, f in zip(r["answers_h"], r["floors_h"], strict=True) if a < f - 1e-9]
+            unanswered = sum(not math.isfinite(a) for a in r["answers_h"])
+            r["check"] = (
+                f"{pairs} pairs: p90 {r['p90_seconds']:.2f} s, max {r['max_seconds']:.2f} s"
+                + (f", {unanswered} infeasible" if unanswered else "")
+                + (f", INVALID: {len(worse)} earlier than static" if worse else "")
+            )
+            rows.append(r)
         if networkx and size <= NETWORKX_MAX_NODES:
             print(f"# {inst}: networkx ...", file=sys.stderr, flush=True)
             nx_row = _spawn({"kind": "networkx", "size": size, "repeat": repeat})
@@ -555,6 +619,13 @@ def _summary(rows: Sequence[dict[str, Any]], sizes: Sequence[int], jit: float | 
             + ", ".join(parts)
         )
     for r in rows:
+        if "pairs" in r:
+            lines.append(
+                f"{r['instance']}: {r['pairs']} random pairs, median {r['seconds']:.3f} s "
+                f"({r['ratio_vs_scipy']:.2f}x scipy), p90 {r['p90_seconds']:.3f} s, "
+                f"max {r['max_seconds']:.3f} s, {r['total_seconds']:.1f} s in all"
+            )
+    for r in rows:
         if "ratio_vs_cspy" in r:
             lines.append(
                 f"{r['instance']}: arcticroute {1 / r['ratio_vs_cspy']:.0f}x faster than cspy, "
@@ -589,6 +660,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--profile", action="store_true", help="time the kernels of one call per family"
     )
     parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        help="also time this many seeded random pairs per lattice (static, 60 L, 30 L)",
+    )
+    parser.add_argument(
         "--out", type=Path, default=HERE / "results" / "latest.json", help="JSON output file"
     )
     parser.add_argument(
@@ -614,6 +691,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         networkx=not args.no_networkx,
         cold_jit=not args.no_cold_jit,
         profile=args.profile,
+        pairs=args.pairs,
         out=args.out,
     )
     return 0 if payload["summary"][-1] == "answers: all agree" else 1

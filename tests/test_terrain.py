@@ -472,6 +472,25 @@ def test_benchmark_quick_instance_agrees_with_scipy_and_cspy(bench_run: ModuleTy
     assert result.plans[0].arrive_h == pytest.approx(cost, rel=1e-7)
 
 
+def test_benchmark_random_pairs_are_seeded_and_answered(bench_run: ModuleType) -> None:
+    instances = importlib.import_module("instances")
+    lat = instances.build_lattice(bench_run.QUICK_SIZES[0])
+    pairs = instances.random_pairs(lat, 4)
+    assert pairs == instances.random_pairs(lat, 4)  # the same pairs in every worker
+    assert len(set(pairs)) == 4
+    x, y = lat.graph.node_x_km, lat.graph.node_y_km
+    diagonal = math.hypot(float(np.ptp(x)), float(np.ptp(y)))
+    for origin, target in pairs:
+        km = math.hypot(float(x[origin] - x[target]), float(y[origin] - y[target]))
+        assert 0.25 * diagonal <= km <= 0.75 * diagonal
+    row = bench_run.worker_pairs(bench_run.QUICK_SIZES[0], "range30", 4)
+    assert len(row["seconds_each"]) == 4
+    assert row["max_seconds"] >= row["p90_seconds"] >= row["seconds"] > 0.0
+    for answer, floor in zip(row["answers_h"], row["floors_h"], strict=True):
+        assert math.isfinite(answer)
+        assert answer >= floor - 1e-9
+
+
 @pytest.fixture
 def quick_weather_query(bench_run: ModuleType) -> Callable[[], SolveResult]:
     """The benchmark's weather query on its quick lattice (over 4096 labels)."""

@@ -47,7 +47,6 @@ __all__ = [
     "OBJ_PARETO",
     "OBJ_RISK",
     "OBJ_TIME",
-    "STATUS_BOUND_SHORT",
     "STATUS_FOUND",
     "STATUS_INFEASIBLE",
     "STATUS_LABEL_LIMIT",
@@ -106,7 +105,6 @@ OBJ_PARETO = 3
 STATUS_FOUND = 0
 STATUS_INFEASIBLE = 1
 STATUS_LABEL_LIMIT = 2
-STATUS_BOUND_SHORT = 3  # the band bound's fill was reached first: widen it and search again
 
 TRAV_OK = 0
 TRAV_CLOSED_AT_ENTRY = 1
@@ -1790,25 +1788,21 @@ def label_search(  # type: ignore[no-untyped-def]
         (no via points).
     fpar : array of float64
         ``[depart_h, capacity_l, start_fuel_l, reserve_l, refuel_h, max_drive_h, rest_h,
-        deadline_h, t_last_h, tol, band_l, trust_h]``. ``t_last_h``: no weather changes
-        after it; ``band_l``: width of a deficit band of ``h_band``, litres; ``trust_h``:
-        the band bound's fill (`band_bound`): before a plan is found, more than
-        ``short_budget`` labels keyed above it end the search with `STATUS_BOUND_SHORT`
-        (``inf``: never).
+        deadline_h, t_last_h, tol, band_l]``. ``t_last_h``: no weather changes after it;
+        ``band_l``: width of a deficit band of ``h_band``, litres.
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
-        max_labels, n_band_slots, stop_when_full, reserve_rows, short_budget]``;
+        max_labels, n_band_slots, stop_when_full, reserve_rows]``;
         ``stop_when_full`` allows refuelling stops with a full tank (for the relaxed search
         with an unlimited tank, where a refuelling stop may still matter as a stop);
         ``reserve_rows``: rows the label tables start with. They are allocated untouched,
         so the operating system commits only the rows written, and a search that stays
-        within them never copies its tables to grow them (a copy would briefly hold both);
-        ``short_budget``: see ``trust_h``.
+        within them never copies its tables to grow them (a copy would briefly hold both).
 
     Returns
     -------
     status : int
-        `STATUS_FOUND`, `STATUS_INFEASIBLE`, `STATUS_LABEL_LIMIT` or `STATUS_BOUND_SHORT`.
+        `STATUS_FOUND`, `STATUS_INFEASIBLE` or `STATUS_LABEL_LIMIT`.
     settled : int
         Labels taken from the queue and expanded.
     n_labels : int
@@ -1848,7 +1842,6 @@ def label_search(  # type: ignore[no-untyped-def]
     t_last = fpar[8]
     tol = fpar[9]
     band_l = fpar[10]
-    trust_h = fpar[11]
     objective = ipar[0]
     use_clamp = ipar[1] != 0
     use_hr = ipar[3] != 0  # ipar[2] (use_h_fuel) shaped the node table only
@@ -1858,8 +1851,6 @@ def label_search(  # type: ignore[no-untyped-def]
     n_band_slots = ipar[7]
     stop_when_full = ipar[8] != 0
     reserve_rows = ipar[9]
-    short_budget = ipar[10]
-    past_trust = 0  # labels expanded past trust_h
     cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
     cmp_risk = objective in (OBJ_RISK, OBJ_PARETO)
     fuel_only = not duty_on and not cmp_risk  # departures differ only in time and fuel
@@ -1950,13 +1941,6 @@ def label_search(  # type: ignore[no-untyped-def]
             continue
         if found and objective != OBJ_PARETO and k1 > best + tol:
             break
-        if not found and k1 > trust_h:
-            # labels from here on may rest on the band table's fill, far below their
-            # real bounds: past a budget of them the caller widens the band search
-            past_trust += 1
-            if past_trust > short_budget:
-                status = STATUS_BOUND_SHORT
-                break
         v = lab_i[lab, LI_NODE]
         stg = _tag_stage(tags)
         t = lab_f[lab, LF_T]
