@@ -62,9 +62,9 @@ def test_the_searches_carry_their_hints() -> None:
     # The hints live in the compiled code: a refactor that drops them loses a third of the
     # band searches' speed on large graphs without failing any other test. (The cached
     # kernels cannot be inspected: compile a fresh copy.)
-    for kernel in (kern.band_reach, kern.reverse_dijkstra):
+    for kernel in (kern.band_reach, kern.reverse_dijkstra, kern.label_search):
         fresh = nb.njit(kernel.signatures[0], cache=False, nogil=True)(kernel.py_func)
         llvm = "\n".join(fresh.inspect_llvm().values())
         assert "llvm.prefetch" in llvm, kernel.__name__
-        if sys.platform.startswith("linux"):
+        if sys.platform.startswith("linux") and kernel is not kern.label_search:
             assert "@madvise" in llvm, kernel.__name__

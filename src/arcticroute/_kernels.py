@@ -1935,6 +1935,8 @@ def label_search(  # type: ignore[no-untyped-def]
 
     while hsize > 0:
         k1, _k2, lab, hsize = _dpop(heap, heap_i, hsize)
+        if hsize > 0:
+            prefetch(lab_f[heap_i[0, _H_ID]], 0)  # the next pop's row, one label ahead
         tags = lab_i[lab, LI_TAGS]
         bits = _tag_bits(tags)
         if (bits & BIT_DEAD) != 0:
@@ -1943,6 +1945,11 @@ def label_search(  # type: ignore[no-untyped-def]
             break
         v = lab_i[lab, LI_NODE]
         stg = _tag_stage(tags)
+        # the rows every arc's offer reads: the head's bounds and flags, and its bands
+        for e in range(indptr[v], indptr[v + 1]):
+            prefetch(node_tab[head[e] * nst + stg], 0)
+            if n_band_slots > 0:
+                prefetch(h_band[head[e]], 0)
         t = lab_f[lab, LF_T]
         fuel = lab_f[lab, LF_FUEL]
         drive = lab_f[lab, LF_DRIVE]
@@ -2169,6 +2176,10 @@ def label_search(  # type: ignore[no-untyped-def]
 
         # ---- 2. offer each successor: cap its fuel, prune it by bounds and dominance,
         # store and queue it
+        for si in range(ns):
+            # the dominance bucket each offer scans (its start is in the row warmed above)
+            bi = sc_i[si, _SI_NODE] * nst + sc_i[si, _SI_STAGE]
+            prefetch(pool_f[node_ti[bi, _NT_B_START]], 0)
         for si in range(ns):
             w = sc_i[si, _SI_NODE]
             stg2 = sc_i[si, _SI_STAGE]
