@@ -513,6 +513,21 @@ def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
     assert table.shape[0] == n
     assert reach.shape[0] == n
     check_reach_consistent(graph, reach, h_fuel, depots, usable, refuel_h, band, per)
+    # the same bound from the depot catchments (exact first leg, then the depot graph)
+    by_node = catchments(rptr, rtail, rarc, graph, depots, usable, depots.size // 2)
+    catchment, _ = kern.catchment_table(
+        by_node[0],
+        *kern.quantize_catchments(*by_node[1:], usable),
+        depots,
+        np.ones(depots.size, np.bool_),
+        h_time,
+        h_fuel,
+        usable,
+        band,
+        refuel_h,
+        1.0,
+        1.0,
+    )
     vehicle = {"capacity_l": capacity, "reserve_l": reserve, "refuel_h": refuel_h}
     for v in range(n):
         if not math.isfinite(h_fuel[v]):
@@ -533,6 +548,73 @@ def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
             res = solve(graph, v, target, start_fuel_l=fuel, **vehicle)
             if res.feasible:
                 assert table[v, j] <= res.plans[0].arrive_h + 1e-9, (v, fuel, j)
+                jc = min(j, catchment.shape[1] - 1)
+                assert catchment[v, jc] <= res.plans[0].arrive_h + 1e-9, (v, fuel, jc)
+
+
+def catchments(
+    rptr: np.ndarray,
+    rtail: np.ndarray,
+    rarc: np.ndarray,
+    graph: CompiledGraph,
+    depots: np.ndarray,
+    tank: float,
+    split: int,
+) -> tuple[np.ndarray, ...]:
+    # `depot_catchments` as the solver runs it, in two parts (depots[:split] from 0 and the
+    # rest from a gap on, as two threads do), then regrouped by node
+    room = 20 * graph.n_nodes
+    node = np.empty(2 * room, np.int32)
+    litres = np.empty(2 * room, np.float32)
+    hours = np.empty(2 * room, np.float32)
+    weights = (graph.arc_litres, graph.arc_hours)
+    ptr_a, used_a, ok_a = kern.depot_catchments(
+        rptr, rtail, rarc, *weights, depots[:split], tank, node, litres, hours, 0, room
+    )
+    ptr_b, used_b, ok_b = kern.depot_catchments(
+        rptr, rtail, rarc, *weights, depots[split:], tank, node, litres, hours, room, room
+    )
+    assert ok_a
+    assert ok_b
+    ptr = np.concatenate([ptr_a, ptr_b[1:]])
+    node_ptr, depot = kern.catchments_by_node(
+        ptr, node, litres, hours, used_a, room, used_b, graph.n_nodes
+    )
+    total = used_a + used_b
+    return node_ptr, depot, litres[:total], hours[:total]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_depot_catchments_match_scipy(seed: int) -> None:
+    # every node within a tank of each depot, no other, with its least litres and fastest
+    # hours to the depot (float32, never above the exact value), grouped by node
+    g = random_graph(seed, n=120, m=700)
+    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
+    depots = np.sort(np.random.default_rng(seed).choice(120, 9, replace=False)).astype(np.int64)
+    tank = 12.0
+    to_l = dijkstra(matrix(g, g.arc_litres).T, indices=depots)  # reversed arcs: to a depot
+    to_h = dijkstra(matrix(g, g.arc_hours).T, indices=depots)
+    for split in (0, 4, 9):
+        node_ptr, depot, litres, hours = catchments(rptr, rtail, rarc, g, depots, tank, split)
+        assert node_ptr[-1] == depot.shape[0]
+        for v in range(120):
+            rows = slice(node_ptr[v], node_ptr[v + 1])
+            expect = {i for i in range(depots.size) if to_l[i, v] <= tank}
+            assert set(depot[rows].tolist()) == expect
+            for i, l_, h_ in zip(depot[rows], litres[rows], hours[rows], strict=True):
+                assert to_l[i, v] - 1e-5 <= l_ <= to_l[i, v]
+                assert to_h[i, v] - 1e-5 <= h_ <= to_h[i, v]
+        # in 16-bit codes: never above, at most a unit below
+        d16, l16, h16, l_unit, h_unit = kern.quantize_catchments(depot, litres, hours, tank)
+        assert (d16 == depot).all()
+        assert (l16.astype(float) * l_unit <= litres).all()
+        assert (l16.astype(float) * l_unit >= litres - l_unit - 1e-5).all()
+        assert (h16.astype(float) * h_unit <= hours).all()
+        assert (h16.astype(float) * h_unit >= hours - h_unit - 1e-5).all()
+    # over the room: says so
+    tiny = np.empty(5, np.int32), np.empty(5, np.float32), np.empty(5, np.float32)
+    weights = (g.arc_litres, g.arc_hours)
+    assert not kern.depot_catchments(rptr, rtail, rarc, *weights, depots, tank, *tiny, 0, 5)[2]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

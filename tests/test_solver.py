@@ -95,9 +95,11 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
             mock.patch("arcticroute.solver._EXACT_DEPOT_MAX_ARCS", 0),
         ):
             threaded = run(graph, weather, q)
-        # and with band searches that stop at once: they give up and the solver widens
-        # them, or they leave the label search short of bounds and it searches on
+        # and with the band searches instead of the depot catchments, stopping at once:
+        # they give up and the solver widens them, or they leave the label search short
+        # of bounds and it searches on
         with (
+            mock.patch("arcticroute.solver._CATCHMENT_ENTRIES", 0.0),
             mock.patch("arcticroute.solver._BAND_SLACK", 0.0),
             mock.patch("arcticroute.solver._REACH_SLACK", 0.0),
         ):

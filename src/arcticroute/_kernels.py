@@ -57,12 +57,16 @@ __all__ = [
     "band_bound",
     "band_lo",
     "band_reach",
+    "catchment_table",
+    "catchments_by_node",
     "charged_hours",
+    "depot_catchments",
     "earliest_arrival_path",
     "f32_below",
     "label_search",
     "least_per_km",
     "node_table",
+    "quantize_catchments",
     "reverse_csr",
     "reverse_dijkstra",
     "stand_limit",
@@ -957,6 +961,412 @@ def band_bound(  # type: ignore[no-untyped-def]
                 table[v, j] = fv
         table[v, top + 1 :] = table[v, top]
     return table, fill, reached
+
+
+# ---- depot catchments: the exact first leg -------------------------------------------------
+#
+# The bands above admit a leg between two stops when the least litres to the target drop by
+# at most a tank; a leg really burns what its own route burns, and on random pairs the band
+# table ended 0.5-1 h short of the optimum (hundreds of thousands of labels). The catchment
+# of a depot is every node within a tank of it, with the least litres and the fastest hours
+# from the node to the depot. With them a label's first stop is exact in litres, and the
+# legs between depots make a small graph whose distances to the target bound the rest.
+
+
+@nb.njit(cache=True, nogil=True)
+def _bounded_reverse(  # type: ignore[no-untyped-def]
+    rptr, rtail, rarc, weight, source, radius, want, n_want, dist, pos, hk, hv, seen
+):
+    # Reverse Dijkstra to ``source`` over ``weight[rarc[p]]``: settles nodes up to ``radius``
+    # or, with ``n_want`` > 0, until that many nodes flagged in ``want`` are settled. Returns
+    # the settled nodes in order (``dist`` holds their distances; the caller resets them).
+    n_seen = 0
+    dist[source] = 0.0
+    pos[source] = 0
+    hk[0] = 0.0
+    hv[0] = source
+    seen[n_seen] = source
+    n_seen += 1
+    size = 1
+    order = np.empty(64, np.int32)
+    n_order = 0
+    got = 0
+    while size > 0:
+        a = hk[0]
+        v = hv[0]
+        if a > radius:
+            break
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+        pos[v] = -2
+        if n_order == order.shape[0]:
+            bigger = np.empty(2 * n_order, np.int32)
+            bigger[:n_order] = order
+            order = bigger
+        order[n_order] = v
+        n_order += 1
+        if n_want > 0 and want[v]:
+            got += 1
+            if got == n_want:
+                break
+        for p in range(rptr[v], rptr[v + 1]):
+            w = weight[rarc[p]]
+            if w == _INF:
+                continue
+            u = rtail[p]
+            if pos[u] == -2:
+                continue
+            na = a + w
+            if na < dist[u]:
+                if dist[u] == _INF:
+                    seen[n_seen] = u
+                    n_seen += 1
+                dist[u] = na
+                if pos[u] < 0:
+                    pos[u] = size
+                    size += 1
+                _sift_up(hk, hv, pos, pos[u], na, u, None, 0.0)
+    return order[:n_order], n_seen
+
+
+@nb.njit(
+    _sig(
+        (_ai8, _i8, "boolean"),
+        _ai8,
+        _ai4,
+        _ai4,
+        _af8,
+        _af8,
+        _ai8,
+        _f8,
+        _ai4,
+        "float32[::1]",
+        "float32[::1]",
+        _i8,
+        _i8,
+    ),
+    cache=True,
+    nogil=True,
+)
+def depot_catchments(  # type: ignore[no-untyped-def]
+    rptr, rtail, rarc, arc_litres, arc_hours, depots, usable_l, node, litres, hours, start, room
+):
+    """Every node within a tank of each depot, with its least litres and fastest hours there.
+
+    Parameters
+    ----------
+    rptr, rtail, rarc : arrays
+        Reverse CSR from `reverse_csr`.
+    arc_litres, arc_hours : arrays of float64, shape (m,)
+        Litres and hours per arc in forward order (``inf`` hides an arc).
+    depots : array of int64
+        The depots.
+    usable_l : float
+        Litres a full tank holds above the reserve.
+    node, litres, hours : arrays of int32, float32, float32
+        Written from ``start`` on, one entry per (depot, node within a tank of it): the node,
+        and the least litres and fastest hours from it to the depot, rounded down (lower
+        bounds; each over its own best route).
+    start, room : int
+        Where the entries begin, and how many fit: beyond that, or as soon as the depots
+        done so far make more than 1.25 times that many likely, the search gives up.
+
+    Returns
+    -------
+    ptr : array of int64, shape (n_depots + 1,)
+        Entries of depot ``i``: ``ptr[i]:ptr[i + 1]`` (absolute positions).
+    used : int
+        Entries written.
+    complete : bool
+        False when it gave up (the entries are then incomplete).
+    """
+    n = rptr.shape[0] - 1
+    k = depots.shape[0]
+    dist = np.full(n, _INF)
+    pos = np.full(n, -1, np.int32)
+    hk = np.empty(n, np.float64)
+    hv = np.empty(n, np.int32)
+    seen = np.empty(n, np.int32)
+    want = np.zeros(n, np.bool_)
+    slot = np.full(n, -1, np.int64)
+    ptr = np.full(k + 1, start, np.int64)
+    used = 0
+    for i in range(k):
+        d = depots[i]
+        members, n_seen = _bounded_reverse(
+            rptr, rtail, rarc, arc_litres, d, usable_l + 1e-9, want, 0, dist, pos, hk, hv, seen
+        )
+        m = members.shape[0]
+        likely = (used + m) * k / (i + 1)
+        if used + m > room or (i > 0 and likely > 1.25 * room):
+            return ptr, used, False
+        at = start + used
+        for j in range(m):
+            v = members[j]
+            node[at + j] = v
+            litres[at + j] = f32_below(dist[v])
+            hours[at + j] = np.float32(_INF)  # unless the hours search reaches it
+            want[v] = True
+            slot[v] = at + j
+        for j in range(n_seen):
+            v = seen[j]
+            dist[v] = _INF
+            pos[v] = -1
+        timed, n_seen = _bounded_reverse(
+            rptr, rtail, rarc, arc_hours, d, _INF, want, m, dist, pos, hk, hv, seen
+        )
+        for j in range(timed.shape[0]):
+            v = timed[j]
+            if want[v]:
+                hours[slot[v]] = f32_below(dist[v])
+        for j in range(m):
+            v = members[j]
+            want[v] = False
+            slot[v] = -1
+        for j in range(n_seen):
+            v = seen[j]
+            dist[v] = _INF
+            pos[v] = -1
+        used += m
+        ptr[i + 1] = start + used
+    return ptr, used, True
+
+
+@nb.njit(
+    _sig((_ai8, _ai4), _ai8, _ai4, "float32[::1]", "float32[::1]", _i8, _i8, _i8, _i8),
+    cache=True,
+    nogil=True,
+)
+def catchments_by_node(ptr, node, litres, hours, used_a, gap_from, used_b, n):  # type: ignore[no-untyped-def]
+    """Regroup `depot_catchments`' entries by node, in place (a counting sort).
+
+    The entries of two searches share the arrays: ``used_a`` from 0, ``used_b`` from
+    ``gap_from`` (``ptr`` gives every depot's range, the second search's after the
+    first's). The second block is moved down first, then the entries are permuted so that
+    node ``v``'s come at ``node_ptr[v]:node_ptr[v + 1]``, and ``node`` then holds each
+    entry's depot (its index in ``ptr``).
+
+    Returns
+    -------
+    node_ptr : array of int64, shape (n + 1,)
+    depot : array of int32
+        ``node`` itself, rewritten (the first ``used_a + used_b`` entries).
+    """
+    shift = gap_from - used_a
+    for e in range(used_b):  # forwards: the block only moves down
+        node[used_a + e] = node[gap_from + e]
+        litres[used_a + e] = litres[gap_from + e]
+        hours[used_a + e] = hours[gap_from + e]
+    total = used_a + used_b
+    k = ptr.shape[0] - 1
+    node_ptr = np.zeros(n + 1, np.int64)
+    for e in range(total):
+        node_ptr[node[e] + 1] += 1
+    for v in range(n):
+        node_ptr[v + 1] += node_ptr[v]
+    fill = node_ptr[:-1].copy()
+    target = np.empty(total, np.int32)  # the solver's budget keeps entries below 2**31
+    for e in range(total):
+        f = fill[node[e]]
+        fill[node[e]] = f + 1
+        target[e] = f
+    for i in range(k):
+        # the second search's positions moved down with its block
+        lo = ptr[i] - shift if ptr[i] >= gap_from else ptr[i]
+        hi = ptr[i + 1] - shift if ptr[i + 1] >= gap_from else ptr[i + 1]
+        for e in range(lo, hi):
+            node[e] = i
+    for e0 in range(total):
+        while target[e0] != e0:
+            t = target[e0]
+            node[e0], node[t] = node[t], node[e0]
+            litres[e0], litres[t] = litres[t], litres[e0]
+            hours[e0], hours[t] = hours[t], hours[e0]
+            target[e0] = target[t]
+            target[t] = t
+    return node_ptr, node[:total]
+
+
+_U16 = "uint16[::1]"
+_Q_TOP = 65534  # largest code of a finite value; 65535 marks an unreachable entry
+
+
+@nb.njit(
+    _sig((_U16, _U16, _U16, _f8, _f8), _ai4, "float32[::1]", "float32[::1]", _f8),
+    cache=True,
+    nogil=True,
+)
+def quantize_catchments(depot, litres, hours, usable_l):  # type: ignore[no-untyped-def]
+    """The catchments in 6 bytes an entry: depot index, litres and hours as 16-bit codes.
+
+    A code times its unit is never above the value it stands for (still a lower bound):
+    litres in units of ``usable_l / 65534``, hours in units of the longest hours / 65534
+    (at 30 L about 0.0005 L and 0.0002 h). Depot indices must fit 16 bits.
+
+    Returns
+    -------
+    depot, litres, hours : arrays of uint16
+    litres_unit, hours_unit : float
+    """
+    total = depot.shape[0]
+    longest = 0.0
+    for e in range(total):
+        if hours[e] < _INF and hours[e] > longest:
+            longest = np.float64(hours[e])
+    l_unit = usable_l / _Q_TOP
+    h_unit = max(longest, 1e-9) / _Q_TOP
+    d16 = np.empty(total, np.uint16)
+    l16 = np.empty(total, np.uint16)
+    h16 = np.empty(total, np.uint16)
+    for e in range(total):
+        d16[e] = depot[e]
+        c = min(int(np.float64(litres[e]) / l_unit), _Q_TOP)
+        while c > 0 and c * l_unit > litres[e]:
+            c -= 1
+        l16[e] = c
+        if hours[e] == _INF:
+            h16[e] = _Q_TOP + 1
+        else:
+            c = min(int(np.float64(hours[e]) / h_unit), _Q_TOP)
+            while c > 0 and c * h_unit > hours[e]:
+                c -= 1
+            h16[e] = c
+    return d16, l16, h16, l_unit, h_unit
+
+
+@nb.njit(
+    _sig(
+        ("float32[:, ::1]", _af8),
+        _ai8,
+        _U16,
+        _U16,
+        _U16,
+        _f8,
+        _f8,
+        _ai8,
+        _ab1,
+        _af8,
+        _af8,
+        _f8,
+        _f8,
+        _f8,
+        _f8,
+        _f8,
+    ),
+    cache=True,
+    nogil=True,
+)
+def catchment_table(  # type: ignore[no-untyped-def]
+    node_ptr,
+    depot,
+    litres,
+    hours,
+    litres_unit,
+    hours_unit,
+    depots,
+    depot_ok,
+    h_time,
+    h_fuel,
+    usable_l,
+    band_l,
+    refuel_h,
+    fuel_factor,
+    speed_factor,
+):
+    """`band_bound`'s table from the depot catchments: the first stop exact in litres.
+
+    Parameters
+    ----------
+    node_ptr, depot, litres, hours : arrays
+        The catchments by node (`catchments_by_node`, calm arcs), the last three as 16-bit
+        codes (`quantize_catchments`).
+    litres_unit, hours_unit : float
+        What a code of litres and of hours stands for.
+    depots : array of int64
+        The depots of the catchments.
+    depot_ok : array of bool
+        Per depot, whether a label may refuel there in this query.
+    h_time, h_fuel : arrays of float64, shape (n,)
+        Lower bounds on the hours and litres from each node to the target.
+    usable_l, band_l, refuel_h : float
+        A full tank above the reserve (litres), a deficit band's width (litres), the hours
+        a stop costs.
+    fuel_factor, speed_factor : float
+        The least fuel factor (>= 1) and the highest speed factor of any weather to come:
+        litres and hours of the catchments are scaled by them, so they stay lower bounds.
+
+    Returns
+    -------
+    table : array of float32, shape (n, n_slots)
+        As `band_bound`'s: column ``j`` of row ``v`` bounds the hours from ``v`` to the
+        target of a label whose deficit is at least ``(band_lo + j) * band_l`` litres, hence
+        whose usable fuel is at most ``h_fuel[v]`` less that: the least over the depots
+        within that fuel of the hours there, a stop, and the depot's value below (``inf``:
+        no depot within reach leads on to the target).
+    depot_h : array of float64
+        Per depot, a lower bound on the hours from it to the target after a stop there:
+        over the graph of the depots whose legs take at most a tank, the last leg being
+        within a tank of the target (``inf``: none).
+    """
+    n = h_time.shape[0]
+    k = depots.shape[0]
+    node_lo, node_top, n_slots = _band_range(h_fuel, h_time, usable_l, band_l, 1)
+    # The depot graph, backwards from the target: a Dijkstra with a linear scan (a depot's
+    # legs are the entries of its own node, the depots within a tank of it).
+    depot_h = np.full(k, _INF)
+    for i in range(k):
+        d = depots[i]
+        if depot_ok[i] and h_fuel[d] <= usable_l + _BAND_EPS:
+            depot_h[i] = h_time[d]
+    done = np.zeros(k, np.bool_)
+    for _ in range(k):
+        best = -1
+        for i in range(k):
+            if not done[i] and depot_h[i] < _INF and (best < 0 or depot_h[i] < depot_h[best]):
+                best = i
+        if best < 0:
+            break
+        done[best] = True
+        base = depot_h[best] + refuel_h
+        for i in range(k):
+            if done[i] or not depot_ok[i]:
+                continue
+            d = depots[i]
+            for e in range(node_ptr[d], node_ptr[d + 1]):
+                if (
+                    depot[e] == best
+                    and hours[e] <= _Q_TOP
+                    and litres[e] * litres_unit * fuel_factor <= usable_l + _BAND_EPS
+                ):
+                    x = hours[e] * hours_unit / speed_factor + base
+                    if x < depot_h[i]:
+                        depot_h[i] = x
+    # A label in band j of v has at most h_fuel[v] - (lo(v) + j) * band_l usable litres: an
+    # entry serves the bands up to the last whose fuel covers it. Each entry is written to
+    # that band, then the row takes the least from the right.
+    n_cols = max(n_slots, 1)
+    table = np.full((n, n_cols), np.float32(_INF), np.float32)
+    for v in range(n):
+        if node_top[v] < 0:
+            continue
+        for e in range(node_ptr[v], node_ptr[v + 1]):
+            i = depot[e]
+            if not depot_ok[i] or depot_h[i] == _INF or hours[e] > _Q_TOP:
+                continue
+            need = litres[e] * litres_unit * fuel_factor
+            last = np.floor((h_fuel[v] - need + _BAND_EPS) / band_l)
+            last -= node_lo[v]
+            if last < 0.0:
+                continue
+            j = n_cols - 1 if last >= n_cols - 1 else int(last)
+            x = f32_below(hours[e] * hours_unit / speed_factor + depot_h[i] + refuel_h)
+            if x < table[v, j]:
+                table[v, j] = x
+        for j in range(n_cols - 2, -1, -1):
+            if table[v, j + 1] < table[v, j]:
+                table[v, j] = table[v, j + 1]
+    return table, depot_h
 
 
 @nb.njit(cache=True, nogil=True)
@@ -2222,6 +2632,8 @@ def label_search(  # type: ignore[no-untyped-def]
                             j = min(max(j, 0), n_band_slots - 1)
                             q1 = max(q1, t2 + h_band[w, j])
                 q2 = b2 + hf
+            if q1 == _INF:
+                continue  # no depot in reach leads on to the target (`catchment_table`)
             if found:
                 if objective == OBJ_PARETO:
                     if _pareto_pruned(lab_f, res, n_res, q1, b2 + hf, r2 + hr, tol):

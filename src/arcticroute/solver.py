@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -119,6 +119,14 @@ that took 1.3-1.5x as long in all (19.9 s against 14.9 s; 28.4 s against 18.9 s)
 3x on one query (9.7 s against 3.3 s): where the table is short of the optimum, it is
 short because the bands ignore the litres a route burns beyond the least litres to the
 target, and a wider slack does not change that."""
+
+_CATCHMENT_ENTRIES = 12.0
+"""Most (node, depot) entries per node of the graph that `_catchments` keeps (12 B each):
+beyond it the band searches bound the refuelling stops instead. The 1M benchmark lattice
+with a 30 L tank has 10.8 per node (130 MB); with 60 L, 45 (too many beside the labels)."""
+
+_MAX_CATCHMENT_DEPOTS = 65535
+"""A depot's index in the catchments is 16 bits (`_kernels.quantize_catchments`)."""
 
 _WIDEN = 2.0
 """Factor on both slacks each time the band search gave up."""
@@ -769,6 +777,132 @@ def _reversed(
     return found
 
 
+_Catchments = tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.uint16],
+    NDArray[np.uint16],
+    NDArray[np.uint16],
+    float,
+    float,
+]
+_CATCHMENTS: weakref.WeakKeyDictionary[
+    CompiledGraph, dict[tuple[float, float], _Catchments | None]
+] = weakref.WeakKeyDictionary()
+
+
+def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
+    """The depots with fuel and their catchments (`_kernels.depot_catchments`), or ``None``.
+
+    Built once per graph and usable tank (calm arcs: the weather is applied as factors when
+    they are read) and kept while the graph lives; ``None`` when they would hold more than
+    `_CATCHMENT_ENTRIES` entries per node. On large graphs the depots are split between two
+    threads.
+    """
+    found = _CATCHMENTS.setdefault(graph, {})
+    key = (usable_l, _CATCHMENT_ENTRIES)
+    if key in found:
+        return found[key]
+    n = graph.n_nodes
+    depots = np.flatnonzero(_b1(graph.node_depot) & (_f8(graph.node_stock_l) > 0.0)).astype(
+        np.int64
+    )
+    rptr, rtail, rarc = _reversed(graph)
+    budget = min(int(_CATCHMENT_ENTRIES * n), 2**31 - 1)
+    if depots.size > _MAX_CATCHMENT_DEPOTS:
+        budget = 0
+    litres = _f8(graph.arc_litres)
+    hours = _f8(graph.arc_hours)
+    halves = np.array_split(depots, 2) if graph.n_arcs >= _PARALLEL_MIN_ARCS else [depots]
+
+    # One set of arrays for both threads: the first writes from 0, the second from its
+    # share on; pages never written are never committed, and nothing is copied.
+    node = np.empty(budget, np.int32)
+    litres_e = np.empty(budget, np.float32)
+    hours_e = np.empty(budget, np.float32)
+    starts = [0, int(budget * halves[0].size / max(depots.size, 1))][: len(halves)]
+    rooms = [b - a for a, b in zip(starts, [*starts[1:], budget], strict=True)]
+
+    def build(h: int) -> tuple[Any, ...]:
+        return tuple(
+            kern.depot_catchments(
+                rptr,
+                rtail,
+                rarc,
+                litres,
+                hours,
+                halves[h],
+                usable_l,
+                node,
+                litres_e,
+                hours_e,
+                starts[h],
+                rooms[h],
+            )
+        )
+
+    if len(halves) == 1:
+        parts = [build(0)]
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parts = list(pool.map(build, range(2)))
+    result: _Catchments | None = None
+    if all(p[2] for p in parts):
+        ptr = np.concatenate([parts[0][0], *(p[0][1:] for p in parts[1:])])
+        used_b = parts[1][1] if len(parts) > 1 else 0
+        gap_from = starts[1] if len(parts) > 1 else parts[0][1]
+        node_ptr, depot = kern.catchments_by_node(
+            ptr, node, litres_e, hours_e, parts[0][1], gap_from, used_b, n
+        )
+        total = depot.shape[0]
+        quantized = kern.quantize_catchments(depot, litres_e[:total], hours_e[:total], usable_l)
+        result = (depots, node_ptr, *quantized)
+    found[key] = result
+    return result
+
+
+def _catchment_table(
+    catchments: _Catchments,
+    depots: NDArray[np.int64],
+    h_time: NDArray[np.float64],
+    h_fuel: NDArray[np.float64],
+    q: _Query,
+    band_l: float,
+    cell_fuel: NDArray[np.float64],
+    cell_speed: NDArray[np.float64],
+) -> NDArray[np.float32] | None:
+    """The band table from the catchments (`_kernels.catchment_table`), or ``None``.
+
+    ``None`` when some weather to come burns less than calm (the catchments end at a calm
+    tank) or never lets anything move.
+    """
+    open_fuel = cell_fuel[np.isfinite(cell_fuel)]
+    fuel_factor = float(open_fuel.min()) if open_fuel.size else math.inf
+    speed_factor = float(cell_speed.max(initial=0.0))
+    if not (1.0 <= fuel_factor < math.inf and speed_factor > 0.0):
+        return None
+    all_depots, node_ptr, depot, litres, hours, litres_unit, hours_unit = catchments
+    table, _depot_h = kern.catchment_table(
+        node_ptr,
+        depot,
+        litres,
+        hours,
+        litres_unit,
+        hours_unit,
+        all_depots,
+        np.isin(all_depots, depots),
+        h_time,
+        h_fuel,
+        q.capacity_l - q.reserve_l,
+        band_l,
+        q.refuel_h,
+        fuel_factor,
+        speed_factor,
+    )
+    out: NDArray[np.float32] = table
+    return out
+
+
 def _band_table(
     forward: tuple[
         NDArray[np.int64],
@@ -866,6 +1000,17 @@ def _search(
     """Compute the bounds and run `_kernels.label_search`."""
     n = graph.n_nodes
     m = graph.n_arcs
+    if (
+        q.objective in ("time", "pareto")
+        and math.isfinite(q.capacity_l)
+        and q.capacity_l > q.reserve_l
+        and q.refuel_h > 0.0
+        and not q.via
+    ):
+        # the depot catchments (once per graph and tank) before this query's arrays exist:
+        # their build's temporaries (about 250 MB on the 1M lattice at 30 L) would stack on
+        # the reverse searches' (peak 1,078 MB when built later, 1,018-1,023 MB now)
+        _catchments(graph, q.capacity_l - q.reserve_l)
     indptr = _i8(graph.indptr)
     head = _i8(graph.head)
     ep, arc_cell, node_cell = _weather_cells(graph, weather)
@@ -1020,15 +1165,27 @@ def _search(
         if use_band:
             band_l = usable / _BANDS_PER_TANK
             deficit = h_fuel[0, q.origin] - (q.start_fuel_l - q.reserve_l)
-            h_band = _band_table(
-                (indptr, head, arc_hours, arc_cell, _f8(maxsp), arc_ok),
-                (rptr, rtail, rw_time),
-                h_time[0],
-                h_fuel[0],
-                depots,
-                q,
-                band_l,
-                deficit if math.isfinite(deficit) else 0.0,
+            catchments = _catchments(graph, usable)
+            from_catchments = (
+                None
+                if catchments is None
+                else _catchment_table(
+                    catchments, depots, h_time[0], h_fuel[0], q, band_l, minff, maxsp
+                )
+            )
+            h_band = (
+                from_catchments
+                if from_catchments is not None
+                else _band_table(
+                    (indptr, head, arc_hours, arc_cell, _f8(maxsp), arc_ok),
+                    (rptr, rtail, rw_time),
+                    h_time[0],
+                    h_fuel[0],
+                    depots,
+                    q,
+                    band_l,
+                    deficit if math.isfinite(deficit) else 0.0,
+                )
             )
         # the weighted arcs only fed the bounds: free them before the labels take memory
         del rw_time
