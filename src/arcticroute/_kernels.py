@@ -980,6 +980,9 @@ def _bounded_reverse(  # type: ignore[no-untyped-def]
     # Reverse Dijkstra to ``source`` over ``weight[rarc[p]]``: settles nodes up to ``radius``
     # or, with ``n_want`` > 0, until that many nodes flagged in ``want`` are settled. Returns
     # the settled nodes in order (``dist`` holds their distances; the caller resets them).
+    # Not `reverse_dijkstra`: one search per depot reuses the caller's arrays and resets
+    # only the ``seen`` nodes (that one allocates and fills arrays of n per call), and reads
+    # forward-order weights through ``rarc`` (no 64 MB reverse-order copy on 1M nodes).
     n_seen = 0
     dist[source] = 0.0
     pos[source] = 0
@@ -1312,36 +1315,64 @@ def catchment_table(  # type: ignore[no-untyped-def]
     n = h_time.shape[0]
     k = depots.shape[0]
     node_lo, node_top, n_slots = _band_range(h_fuel, h_time, usable_l, band_l, 1)
-    # The depot graph, backwards from the target: a Dijkstra with a linear scan (a depot's
-    # legs are the entries of its own node, the depots within a tank of it).
+    # The depot graph: a depot's legs are the entries of its own node (the depots within a
+    # tank of it), listed by the depot they lead to for a Dijkstra back from the target.
+    n_rows = 0
+    for i in range(k):
+        n_rows += node_ptr[depots[i] + 1] - node_ptr[depots[i]]
+    from_ = np.empty(n_rows, np.int32)
+    to = np.empty(n_rows, np.int32)
+    leg_hours = np.empty(n_rows, np.float64)
+    n_legs = 0
+    for i in range(k):
+        if not depot_ok[i]:
+            continue
+        for e in range(node_ptr[depots[i]], node_ptr[depots[i] + 1]):
+            if hours[e] <= _Q_TOP and litres[e] * litres_unit * fuel_factor <= usable_l + _BAND_EPS:
+                from_[n_legs] = i
+                to[n_legs] = depot[e]
+                leg_hours[n_legs] = hours[e] * hours_unit / speed_factor
+                n_legs += 1
+    leg_ptr = np.zeros(k + 1, np.int64)
+    for p in range(n_legs):
+        leg_ptr[to[p] + 1] += 1
+    for j in range(k):
+        leg_ptr[j + 1] += leg_ptr[j]
+    fill = leg_ptr[:-1].copy()
+    leg_from = np.empty(n_legs, np.int32)
+    leg_h = np.empty(n_legs, np.float64)
+    for p in range(n_legs):
+        leg_from[fill[to[p]]] = from_[p]
+        leg_h[fill[to[p]]] = leg_hours[p]
+        fill[to[p]] += 1
     depot_h = np.full(k, _INF)
+    pos = np.full(k, -1, np.int32)  # heap slot, -2 settled
+    hk = np.empty(k, np.float64)
+    hv = np.empty(k, np.int32)
+    size = 0
     for i in range(k):
         d = depots[i]
         if depot_ok[i] and h_fuel[d] <= usable_l + _BAND_EPS:
             depot_h[i] = h_time[d]
-    done = np.zeros(k, np.bool_)
-    for _ in range(k):
-        best = -1
-        for i in range(k):
-            if not done[i] and depot_h[i] < _INF and (best < 0 or depot_h[i] < depot_h[best]):
-                best = i
-        if best < 0:
-            break
-        done[best] = True
-        base = depot_h[best] + refuel_h
-        for i in range(k):
-            if done[i] or not depot_ok[i]:
-                continue
-            d = depots[i]
-            for e in range(node_ptr[d], node_ptr[d + 1]):
-                if (
-                    depot[e] == best
-                    and hours[e] <= _Q_TOP
-                    and litres[e] * litres_unit * fuel_factor <= usable_l + _BAND_EPS
-                ):
-                    x = hours[e] * hours_unit / speed_factor + base
-                    if x < depot_h[i]:
-                        depot_h[i] = x
+            pos[i] = size
+            size += 1
+            _sift_up(hk, hv, pos, pos[i], depot_h[i], i, None, 0.0)
+    while size > 0:
+        j = hv[0]
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+        pos[j] = -2
+        base = depot_h[j] + refuel_h
+        for p in range(leg_ptr[j], leg_ptr[j + 1]):
+            i = leg_from[p]
+            x = leg_h[p] + base
+            if pos[i] != -2 and x < depot_h[i]:
+                depot_h[i] = x
+                if pos[i] < 0:
+                    pos[i] = size
+                    size += 1
+                _sift_up(hk, hv, pos, pos[i], x, i, None, 0.0)
     # A label in band j of v has at most h_fuel[v] - (lo(v) + j) * band_l usable litres: an
     # entry serves the bands up to the last whose fuel covers it. Each entry is written to
     # that band, then the row takes the least from the right.

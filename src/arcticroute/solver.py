@@ -121,9 +121,10 @@ short because the bands ignore the litres a route burns beyond the least litres 
 target, and a wider slack does not change that."""
 
 _CATCHMENT_ENTRIES = 12.0
-"""Most (node, depot) entries per node of the graph that `_catchments` keeps (12 B each):
-beyond it the band searches bound the refuelling stops instead. The 1M benchmark lattice
-with a 30 L tank has 10.8 per node (130 MB); with 60 L, 45 (too many beside the labels)."""
+"""Most (node, depot) entries per node of the graph that `_catchments` keeps (6 B each,
+and 12 B each while they are built): beyond it the band searches bound the refuelling stops
+instead. The 1M benchmark lattice with a 30 L tank has 9.4 per node (56 MB kept); with
+60 L, 45 (too many beside the labels)."""
 
 _MAX_CATCHMENT_DEPOTS = 65535
 """A depot's index in the catchments is 16 bits (`_kernels.quantize_catchments`)."""
@@ -807,10 +808,11 @@ def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
     depots = np.flatnonzero(_b1(graph.node_depot) & (_f8(graph.node_stock_l) > 0.0)).astype(
         np.int64
     )
+    if depots.size > _MAX_CATCHMENT_DEPOTS:
+        found[key] = None
+        return None
     rptr, rtail, rarc = _reversed(graph)
     budget = min(int(_CATCHMENT_ENTRIES * n), 2**31 - 1)
-    if depots.size > _MAX_CATCHMENT_DEPOTS:
-        budget = 0
     litres = _f8(graph.arc_litres)
     hours = _f8(graph.arc_hours)
     halves = np.array_split(depots, 2) if graph.n_arcs >= _PARALLEL_MIN_ARCS else [depots]
@@ -1000,17 +1002,20 @@ def _search(
     """Compute the bounds and run `_kernels.label_search`."""
     n = graph.n_nodes
     m = graph.n_arcs
-    if (
-        q.objective in ("time", "pareto")
-        and math.isfinite(q.capacity_l)
-        and q.capacity_l > q.reserve_l
+    objective = _OBJECTIVES[q.objective]
+    finite_tank = math.isfinite(q.capacity_l)
+    usable = q.capacity_l - q.reserve_l
+    stops_cost_time = (
+        objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
+        and finite_tank
         and q.refuel_h > 0.0
-        and not q.via
-    ):
+        and q.capacity_l > q.reserve_l
+    )
+    if stops_cost_time and not q.via:
         # the depot catchments (once per graph and tank) before this query's arrays exist:
         # their build's temporaries (about 250 MB on the 1M lattice at 30 L) would stack on
         # the reverse searches' (peak 1,078 MB when built later, 1,018-1,023 MB now)
-        _catchments(graph, q.capacity_l - q.reserve_l)
+        _catchments(graph, usable)
     indptr = _i8(graph.indptr)
     head = _i8(graph.head)
     ep, arc_cell, node_cell = _weather_cells(graph, weather)
@@ -1028,7 +1033,6 @@ def _search(
         arc_ok &= (maxsp > 0.0)[arc_cell]
     arc_ok = np.ascontiguousarray(arc_ok)
 
-    objective = _OBJECTIVES[q.objective]
     duty_on = math.isfinite(q.max_drive_h)
     n_ep = np.diff(ep.ptr)
     last_start = np.where(n_ep > 1, ep.start[ep.ptr[1:] - 1], -np.inf)
@@ -1068,9 +1072,7 @@ def _search(
     no_w = np.empty(0)
     unused = np.empty((0, 0))  # a bound not computed (`_kernels.node_table` writes 0)
     no_band = np.zeros((1, 1), np.float32)
-    finite_tank = math.isfinite(q.capacity_l)
     use_clamp = static and objective == kern.OBJ_TIME
-    usable = q.capacity_l - q.reserve_l
     depots = np.flatnonzero(depot & (stock > 0.0)).astype(np.int64)
     if banned_nodes is not None:
         depots = depots[~banned_nodes[depots]]
@@ -1103,12 +1105,6 @@ def _search(
         ThreadPoolExecutor(max_workers=1)
         if early_fuel and graph.n_arcs >= _PARALLEL_MIN_ARCS
         else None
-    )
-    stops_cost_time = (
-        objective in (kern.OBJ_TIME, kern.OBJ_PARETO)
-        and finite_tank
-        and q.refuel_h > 0.0
-        and q.capacity_l > q.reserve_l
     )
     band_wanted = stops_cost_time and not q.via and depots.size > 0
     use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
@@ -1166,17 +1162,15 @@ def _search(
             band_l = usable / _BANDS_PER_TANK
             deficit = h_fuel[0, q.origin] - (q.start_fuel_l - q.reserve_l)
             catchments = _catchments(graph, usable)
-            from_catchments = (
-                None
-                if catchments is None
-                else _catchment_table(
+            from_catchments = None
+            if catchments is not None:
+                from_catchments = _catchment_table(
                     catchments, depots, h_time[0], h_fuel[0], q, band_l, minff, maxsp
                 )
-            )
-            h_band = (
-                from_catchments
-                if from_catchments is not None
-                else _band_table(
+            if from_catchments is not None:
+                h_band = from_catchments
+            else:
+                h_band = _band_table(
                     (indptr, head, arc_hours, arc_cell, _f8(maxsp), arc_ok),
                     (rptr, rtail, rw_time),
                     h_time[0],
@@ -1186,7 +1180,6 @@ def _search(
                     band_l,
                     deficit if math.isfinite(deficit) else 0.0,
                 )
-            )
         # the weighted arcs only fed the bounds: free them before the labels take memory
         del rw_time
         if want_lb_depot and fut_lb_depot is not None:
