@@ -513,21 +513,42 @@ def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
     assert table.shape[0] == n
     assert reach.shape[0] == n
     check_reach_consistent(graph, reach, h_fuel, depots, usable, refuel_h, band, per)
-    # the same bound from the depot catchments (exact first leg, then the depot graph)
-    by_node = catchments(rptr, rtail, rarc, graph, depots, usable, depots.size // 2)
-    catchment, _ = kern.catchment_table(
-        by_node[0],
-        *kern.quantize_catchments(*by_node[1:], usable),
-        depots,
-        np.ones(depots.size, np.bool_),
-        h_time,
-        h_fuel,
-        usable,
-        band,
-        refuel_h,
-        1.0,
-        1.0,
-    )
+    # the same bound from the depot catchments (exact first leg, then the depot graph),
+    # one entry per node and per block of three nodes
+    tables = []
+    for per_block in (1, 3):
+        block = (np.arange(n) // per_block).astype(np.int32)
+        built = catchments(rptr, rtail, rarc, graph, depots, usable, depots.size // 2, block)
+        node_ptr, depot, litres, hours, leg_ends, leg_cost = built
+        d16, l16, h16, l_unit, h_unit = kern.quantize_catchments(depot, litres, hours, usable)
+        cpar = np.array([l_unit, h_unit, 1.0, 1.0])
+        depot_h = kern.depot_hours(
+            leg_ends,
+            leg_cost,
+            depots.size,
+            np.ones(depots.size, np.bool_),
+            h_time[depots],
+            h_fuel[depots],
+            usable,
+            refuel_h,
+            cpar,
+        )
+        tables.append(
+            kern.catchment_table(
+                node_ptr,
+                block,
+                d16,
+                l16,
+                h16,
+                depot_h,
+                h_time,
+                h_fuel,
+                usable,
+                band,
+                refuel_h,
+                cpar,
+            )
+        )
     vehicle = {"capacity_l": capacity, "reserve_l": reserve, "refuel_h": refuel_h}
     for v in range(n):
         if not math.isfinite(h_fuel[v]):
@@ -548,8 +569,9 @@ def test_band_bounds_never_exceed_the_optimum(data: st.DataObject) -> None:
             res = solve(graph, v, target, start_fuel_l=fuel, **vehicle)
             if res.feasible:
                 assert table[v, j] <= res.plans[0].arrive_h + 1e-9, (v, fuel, j)
-                jc = min(j, catchment.shape[1] - 1)
-                assert catchment[v, jc] <= res.plans[0].arrive_h + 1e-9, (v, fuel, jc)
+                for catchment in tables:
+                    jc = min(j, catchment.shape[1] - 1)
+                    assert catchment[v, jc] <= res.plans[0].arrive_h + 1e-9, (v, fuel, jc)
 
 
 def catchments(
@@ -560,61 +582,140 @@ def catchments(
     depots: np.ndarray,
     tank: float,
     split: int,
+    block: np.ndarray | None = None,
 ) -> tuple[np.ndarray, ...]:
     # `depot_catchments` as the solver runs it, in two parts (depots[:split] from 0 and the
-    # rest from a gap on, as two threads do), then regrouped by node
-    room = 20 * graph.n_nodes
+    # rest from a gap on, as two threads do), then regrouped by block
+    n = graph.n_nodes
+    block = np.arange(n, dtype=np.int32) if block is None else block
+    n_blocks = int(block.max()) + 1
+    depot_index = np.full(n, -1, np.int32)
+    depot_index[depots] = np.arange(depots.size, dtype=np.int32)
+    room = 20 * n
     node = np.empty(2 * room, np.int32)
     litres = np.empty(2 * room, np.float32)
     hours = np.empty(2 * room, np.float32)
-    weights = (graph.arc_litres, graph.arc_hours)
-    ptr_a, used_a, ok_a = kern.depot_catchments(
-        rptr, rtail, rarc, *weights, depots[:split], tank, node, litres, hours, 0, room
+    common = (graph.arc_litres, graph.arc_hours)
+    a = kern.depot_catchments(
+        rptr,
+        rtail,
+        rarc,
+        *common,
+        depots[:split],
+        tank,
+        block,
+        n_blocks,
+        depot_index,
+        node,
+        litres,
+        hours,
+        0,
+        room,
     )
-    ptr_b, used_b, ok_b = kern.depot_catchments(
-        rptr, rtail, rarc, *weights, depots[split:], tank, node, litres, hours, room, room
+    b = kern.depot_catchments(
+        rptr,
+        rtail,
+        rarc,
+        *common,
+        depots[split:],
+        tank,
+        block,
+        n_blocks,
+        depot_index,
+        node,
+        litres,
+        hours,
+        room,
+        room,
     )
-    assert ok_a
-    assert ok_b
-    ptr = np.concatenate([ptr_a, ptr_b[1:]])
-    node_ptr, depot = kern.catchments_by_node(
-        ptr, node, litres, hours, used_a, room, used_b, graph.n_nodes
+    assert a[2]
+    assert b[2]
+    assert a[3] == a[1]
+    assert b[3] == b[1]
+    ptr = np.concatenate([a[0], b[0][1:]])
+    node_ptr, depot = kern.catchments_by_node(ptr, node, litres, hours, a[1], room, b[1], n_blocks)
+    total = a[1] + b[1]
+    return (
+        node_ptr,
+        depot,
+        litres[:total],
+        hours[:total],
+        np.concatenate([a[4], b[4]]),
+        np.concatenate([a[5], b[5]]),
     )
-    total = used_a + used_b
-    return node_ptr, depot, litres[:total], hours[:total]
+
+
+def within_tank(g: CompiledGraph, to_l: np.ndarray, tank: float, depots: np.ndarray) -> np.ndarray:
+    # per depot row, the fastest hours to it over routes that stay within a tank of it:
+    # scipy with the arcs that leave its catchment at infinite hours
+    hours = np.full(to_l.shape, np.inf)
+    tails = np.repeat(np.arange(g.n_nodes), np.diff(g.indptr))
+    for i, d in enumerate(depots):
+        inside = to_l[i] <= tank
+        w = np.where(inside[tails] & inside[g.head], g.arc_hours, np.inf)
+        hours[i] = dijkstra(matrix(g, w).T, indices=int(d))
+    return hours
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_depot_catchments_match_scipy(seed: int) -> None:
     # every node within a tank of each depot, no other, with its least litres and fastest
-    # hours to the depot (float32, never above the exact value), grouped by node
+    # hours to the depot over routes within a tank (float32, never above the exact value),
+    # grouped by node; per block, the least over the block's nodes; the legs between
+    # depots exact
     g = random_graph(seed, n=120, m=700)
     rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
     depots = np.sort(np.random.default_rng(seed).choice(120, 9, replace=False)).astype(np.int64)
     tank = 12.0
     to_l = dijkstra(matrix(g, g.arc_litres).T, indices=depots)  # reversed arcs: to a depot
-    to_h = dijkstra(matrix(g, g.arc_hours).T, indices=depots)
+    to_h = within_tank(g, to_l, tank, depots)
     for split in (0, 4, 9):
-        node_ptr, depot, litres, hours = catchments(rptr, rtail, rarc, g, depots, tank, split)
-        assert node_ptr[-1] == depot.shape[0]
-        for v in range(120):
-            rows = slice(node_ptr[v], node_ptr[v + 1])
-            expect = {i for i in range(depots.size) if to_l[i, v] <= tank}
-            assert set(depot[rows].tolist()) == expect
-            for i, l_, h_ in zip(depot[rows], litres[rows], hours[rows], strict=True):
-                assert to_l[i, v] - 1e-5 <= l_ <= to_l[i, v]
-                assert to_h[i, v] - 1e-5 <= h_ <= to_h[i, v]
+        for per_block in (1, 4):
+            block = (np.arange(120) // per_block).astype(np.int32)
+            built = catchments(rptr, rtail, rarc, g, depots, tank, split, block)
+            node_ptr, depot, litres, hours, leg_ends, leg_cost = built
+            assert node_ptr[-1] == depot.shape[0]
+            for b in range(block.max() + 1):
+                rows = slice(node_ptr[b], node_ptr[b + 1])
+                nodes = np.flatnonzero(block == b)
+                expect = {i for i in range(depots.size) if (to_l[i, nodes] <= tank).any()}
+                assert set(depot[rows].tolist()) == expect
+                for i, l_, h_ in zip(depot[rows], litres[rows], hours[rows], strict=True):
+                    least_l = to_l[i, nodes][to_l[i, nodes] <= tank].min()
+                    least_h = to_h[i, nodes].min()
+                    assert least_l - 1e-5 <= l_ <= least_l
+                    assert least_h - 1e-5 <= h_ <= least_h or h_ == least_h == np.inf
+            legs = {(int(i), int(j)): c for (i, j), c in zip(leg_ends, leg_cost, strict=True)}
+            expect_legs = {
+                (i, j): (to_l[j, depots[i]], to_h[j, depots[i]])
+                for i in range(depots.size)
+                for j in range(depots.size)
+                if i != j and to_l[j, depots[i]] <= tank
+            }
+            assert legs.keys() == expect_legs.keys()
+            for ij, (l_, h_) in expect_legs.items():
+                assert legs[ij] == pytest.approx((l_, h_), abs=1e-9)
         # in 16-bit codes: never above, at most a unit below
+        node_ptr, depot, litres, hours, *_ = catchments(rptr, rtail, rarc, g, depots, tank, split)
         d16, l16, h16, l_unit, h_unit = kern.quantize_catchments(depot, litres, hours, tank)
         assert (d16 == depot).all()
         assert (l16.astype(float) * l_unit <= litres).all()
         assert (l16.astype(float) * l_unit >= litres - l_unit - 1e-5).all()
-        assert (h16.astype(float) * h_unit <= hours).all()
-        assert (h16.astype(float) * h_unit >= hours - h_unit - 1e-5).all()
-    # over the room: says so
+        finite = np.isfinite(hours)
+        assert (h16[~finite] == 65535).all()
+        assert (h16[finite].astype(float) * h_unit <= hours[finite]).all()
+        assert (h16[finite].astype(float) * h_unit >= hours[finite] - h_unit - 1e-5).all()
+    # over the room: says so, and how many entries it expected
     tiny = np.empty(5, np.int32), np.empty(5, np.float32), np.empty(5, np.float32)
     weights = (g.arc_litres, g.arc_hours)
-    assert not kern.depot_catchments(rptr, rtail, rarc, *weights, depots, tank, *tiny, 0, 5)[2]
+    block = np.arange(120, dtype=np.int32)
+    depot_index = np.full(120, -1, np.int32)
+    depot_index[depots] = np.arange(depots.size, dtype=np.int32)
+    over = kern.depot_catchments(
+        rptr, rtail, rarc, *weights, depots, tank, block, 120, depot_index, *tiny, 0, 5
+    )
+    assert not over[2]
+    assert over[3] > 5
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -658,3 +759,44 @@ def test_reach_table_is_consistent_on_terrain_lattices(seed: int, capacity: floa
     assert res.feasible == coarse.feasible
     if res.feasible:
         assert res.plans[0].arrive_h == pytest.approx(coarse.plans[0].arrive_h, abs=1e-9)
+
+
+def test_catchments_per_block_from_the_second_query() -> None:
+    # A tank whose catchments would not fit one entry per node: the first query gives up
+    # on them (band searches) and notes how many entries there would be; the second builds
+    # them per block of neighbouring nodes. Same answers all along; the blocks are squares
+    # that cover every node.
+    from arcticroute import solver as solver_module
+
+    classes = synthetic_terrain(40, 40, seed=4, cell_km=2.5)
+    speed = {"trail": 35.0, "tundra": 22.0, "river_ice": 38.0, "sea_ice": 20.0, "deep_snow": 15.0}
+    burn = {"trail": 28.0, "tundra": 30.0, "river_ice": 28.0, "sea_ice": 34.0, "deep_snow": 42.0}
+    graph = lattice_graph(
+        classes, cell_km=2.5, speed_kmh=speed, fuel_l_per_100km=burn, depot_spacing_km=12.5
+    )
+    reachable = np.flatnonzero(np.diff(graph.indptr) > 0)
+    pairs = [(int(reachable[0]), int(reachable[-1])), (int(reachable[45]), int(reachable[-70]))]
+    kw = {"capacity_l": 9.0, "reserve_l": 1.0, "refuel_h": 0.25}
+    expect = []
+    with mock.patch("arcticroute.solver._CATCHMENT_ENTRIES", 0.0):
+        for o, t in pairs:
+            expect.append(solve(graph, o, t, **kw))
+    with mock.patch("arcticroute.solver._CATCHMENT_ENTRIES", 2.0):
+        got = [solve(graph, *pairs[0], **kw)]
+        assert isinstance(solver_module._CATCHMENTS[graph][(8.0, 2.0)], float)
+        got.append(solve(graph, *pairs[1], **kw))
+        kept = solver_module._CATCHMENTS[graph][(8.0, 2.0)]
+    assert isinstance(kept, solver_module._Catchments)
+    n_blocks = kept.block_ptr.shape[0] - 1
+    assert kept.block.shape == (graph.n_nodes,)
+    assert set(np.unique(kept.block).tolist()) == set(range(n_blocks))
+    assert 2.0 <= graph.n_nodes / n_blocks <= 40.0
+    assert kept.block_ptr[-1] <= 2.0 * graph.n_nodes
+    for a, b in zip(expect, got, strict=True):
+        assert a.feasible and b.feasible
+        assert b.plans[0].arrive_h == pytest.approx(a.plans[0].arrive_h, abs=1e-9)
+    # nodes without coordinates: blocks of consecutive nodes
+    bare = replace(graph, node_x_km=np.full(graph.n_nodes, np.nan))
+    block, n_blocks = solver_module._blocks(bare, 4.0)
+    assert n_blocks == -(-graph.n_nodes // 4)
+    assert (block == np.arange(graph.n_nodes) // 4).all()

@@ -104,8 +104,13 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
             mock.patch("arcticroute.solver._REACH_SLACK", 0.0),
         ):
             tight = run(graph, weather, q)
+        # and with the catchments per block of nodes (a first query finds too many
+        # entries for one per node, a second builds them per block)
+        with mock.patch("arcticroute.solver._CATCHMENT_ENTRIES", 0.7):
+            run(graph, weather, q)
+            blocked = run(graph, weather, q)
     fast = run(graph, weather, q)
-    for other in (slow, threaded, tight):
+    for other in (slow, threaded, tight, blocked):
         assert other.feasible == fast.feasible
         if fast.feasible:
             assert other.plans[0].arrive_h == pytest.approx(fast.plans[0].arrive_h, abs=1e-9)

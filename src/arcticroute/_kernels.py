@@ -28,6 +28,10 @@ from arcticroute._memory import huge_pages, prefetch
 __all__ = [
     "BIT_DEAD",
     "BIT_REFUELLED",
+    "C_FUEL_FACTOR",
+    "C_HOURS_UNIT",
+    "C_LITRES_UNIT",
+    "C_SPEED_FACTOR",
     "KIND_DRIVE",
     "KIND_MASK",
     "KIND_ORIGIN",
@@ -57,10 +61,13 @@ __all__ = [
     "band_bound",
     "band_lo",
     "band_reach",
+    "band_slots",
+    "catchment_row",
     "catchment_table",
     "catchments_by_node",
     "charged_hours",
     "depot_catchments",
+    "depot_hours",
     "earliest_arrival_path",
     "f32_below",
     "label_search",
@@ -364,7 +371,8 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
         ``inf`` hides the arc.
     rw2 : array of float64, shape (m,) or (0,)
         Secondary weight in reverse-CSR order, summed along the lexicographically
-        shortest path (e.g. litres along the fastest path); empty to skip it.
+        shortest path (e.g. litres along the fastest path); empty to skip it (``d2`` is
+        then empty too, 8 MB less per search on 1M nodes, unless there are no arcs).
     sources : array of int64
         Nodes the distances are measured to (the target, or several depots).
     source_d : array of float64
@@ -381,15 +389,15 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
     -------
     d1 : array of float64, shape (n,)
         Distance to the nearest source (or the fill value described above).
-    d2 : array of float64, shape (n,)
-        Sum of ``w2`` along that path (``inf`` where unsettled).
+    d2 : array of float64, shape (n,) or (0,)
+        Sum of ``w2`` along that path (``inf`` where unsettled); empty without ``rw2``.
     stop_dist : float
         Distance of ``stop_node`` (``inf`` if unreachable or not requested).
     """
     n = rptr.shape[0] - 1
-    second = rw2.shape[0] > 0
+    second = rw2.shape[0] > 0 or rw1.shape[0] == 0  # (no arcs: both empty, d2 computed)
     d1 = _huge_full(n, _INF, np.float64)
-    d2 = _huge_full(n, _INF, np.float64)
+    d2 = _huge_full(n if second else 0, _INF, np.float64)
     pos = _huge_full(n, -1, np.int32)  # heap slot, -1 never queued, -2 settled
     hk = np.empty(n, np.float64)
     hv = np.empty(n, np.int32)
@@ -399,7 +407,8 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
         a = source_d[j]
         if a < d1[s]:
             d1[s] = a
-            d2[s] = 0.0
+            if second:
+                d2[s] = 0.0
             if pos[s] < 0:
                 pos[s] = size
                 size += 1
@@ -412,7 +421,7 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
         size -= 1
         if size > 0:
             _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
-            _warm_node(hv[0], (rptr,), (d2,), 1)
+            _warm_node(hv[0], (rptr,), (d2 if second else d1,), 1)
         pos[v] = -2
         if a > radius:
             pos[v] = -1
@@ -421,7 +430,7 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
             stop_dist = a
             fill = a
             break
-        b = d2[v]
+        b = d2[v] if second else 0.0
         for p in range(rptr[v], rptr[v + 1]):
             w = rw1[p]
             if w == _INF:
@@ -434,17 +443,22 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
             nb_ = b + rw2[p] if second else 0.0
             if na < d1[u] or (second and na == d1[u] and nb_ < d2[u]):
                 d1[u] = na
-                d2[u] = nb_
+                if second:
+                    d2[u] = nb_
                 if pu < 0:
                     pu = size
                     size += 1
                 _sift_up(hk, hv, pos, pu, na, u, None, 0.0)
         if size > 0:
-            _warm_next(hv[0], rptr, rtail, (rtail, rw1, rw2), (pos,), (d1, d2), 1)
+            if second:
+                _warm_next(hv[0], rptr, rtail, (rtail, rw1, rw2), (pos,), (d1, d2), 1)
+            else:
+                _warm_next(hv[0], rptr, rtail, (rtail, rw1), (pos,), (d1,), 1)
     for v in range(n):
         if pos[v] != -2:
             d1[v] = fill
-            d2[v] = _INF
+            if second:
+                d2[v] = _INF
     return d1, d2, stop_dist
 
 
@@ -969,20 +983,52 @@ def band_bound(  # type: ignore[no-untyped-def]
 # at most a tank; a leg really burns what its own route burns, and on random pairs the band
 # table ended 0.5-1 h short of the optimum (hundreds of thousands of labels). The catchment
 # of a depot is every node within a tank of it, with the least litres and the fastest hours
-# from the node to the depot. With them a label's first stop is exact in litres, and the
-# legs between depots make a small graph whose distances to the target bound the rest.
+# from the node to the depot over routes within a tank. With them a label's first stop is
+# exact in litres, and the legs between depots make a small graph whose distances to the
+# target bound the rest. Entries may be kept per block of neighbouring nodes (the least
+# over the block, still a lower bound for each) where one per node would not fit.
+
+
+@nb.njit(cache=True, nogil=True)
+def _grow_f(a, rows):  # type: ignore[no-untyped-def]
+    b = np.empty((rows, a.shape[1]), np.float64)
+    b[: a.shape[0]] = a
+    return b
+
+
+@nb.njit(cache=True, nogil=True)
+def _grow_i4(a, rows):  # type: ignore[no-untyped-def]
+    b = np.empty((rows, a.shape[1]), np.int32)
+    b[: a.shape[0]] = a
+    return b
+
+
+@nb.njit(cache=True, nogil=True)
+def _grow_1f(a, size):  # type: ignore[no-untyped-def]
+    b = np.empty(size, np.float64)
+    b[: a.shape[0]] = a
+    return b
+
+
+@nb.njit(cache=True, nogil=True)
+def _grow_1i(a, size):  # type: ignore[no-untyped-def]
+    b = np.empty(size, np.int64)
+    b[: a.shape[0]] = a
+    return b
 
 
 @nb.njit(cache=True, nogil=True)
 def _bounded_reverse(  # type: ignore[no-untyped-def]
-    rptr, rtail, rarc, weight, source, radius, want, n_want, dist, pos, hk, hv, seen
+    rptr, rtail, rarc, weight, source, radius, within, dist, pos, hk, hv, seen
 ):
-    # Reverse Dijkstra to ``source`` over ``weight[rarc[p]]``: settles nodes up to ``radius``
-    # or, with ``n_want`` > 0, until that many nodes flagged in ``want`` are settled. Returns
-    # the settled nodes in order (``dist`` holds their distances; the caller resets them).
+    # Reverse Dijkstra to ``source`` over ``weight[rarc[p]]``: settles nodes up to ``radius``,
+    # and with a non-empty ``within`` only nodes flagged there. Returns the settled nodes in
+    # order (``dist`` holds their distances; the caller resets them) and how many nodes
+    # ``seen`` lists (touched: the caller resets ``dist`` and ``pos`` there).
     # Not `reverse_dijkstra`: one search per depot reuses the caller's arrays and resets
     # only the ``seen`` nodes (that one allocates and fills arrays of n per call), and reads
     # forward-order weights through ``rarc`` (no 64 MB reverse-order copy on 1M nodes).
+    restrict = within.shape[0] > 0
     n_seen = 0
     dist[source] = 0.0
     pos[source] = 0
@@ -993,7 +1039,6 @@ def _bounded_reverse(  # type: ignore[no-untyped-def]
     size = 1
     order = np.empty(64, np.int32)
     n_order = 0
-    got = 0
     while size > 0:
         a = hk[0]
         v = hv[0]
@@ -1009,16 +1054,12 @@ def _bounded_reverse(  # type: ignore[no-untyped-def]
             order = bigger
         order[n_order] = v
         n_order += 1
-        if n_want > 0 and want[v]:
-            got += 1
-            if got == n_want:
-                break
         for p in range(rptr[v], rptr[v + 1]):
             w = weight[rarc[p]]
             if w == _INF:
                 continue
             u = rtail[p]
-            if pos[u] == -2:
+            if pos[u] == -2 or (restrict and not within[u]):
                 continue
             na = a + w
             if na < dist[u]:
@@ -1033,9 +1074,17 @@ def _bounded_reverse(  # type: ignore[no-untyped-def]
     return order[:n_order], n_seen
 
 
+@nb.njit(cache=True, nogil=True)
+def _reset(seen, n_seen, dist, pos):  # type: ignore[no-untyped-def]
+    for j in range(n_seen):
+        v = seen[j]
+        dist[v] = _INF
+        pos[v] = -1
+
+
 @nb.njit(
     _sig(
-        (_ai8, _i8, "boolean"),
+        (_ai8, _i8, "boolean", _f8, "int32[:, ::1]", _af8_2),
         _ai8,
         _ai4,
         _ai4,
@@ -1043,6 +1092,9 @@ def _bounded_reverse(  # type: ignore[no-untyped-def]
         _af8,
         _ai8,
         _f8,
+        _ai4,
+        _i8,
+        _ai4,
         _ai4,
         "float32[::1]",
         "float32[::1]",
@@ -1053,9 +1105,23 @@ def _bounded_reverse(  # type: ignore[no-untyped-def]
     nogil=True,
 )
 def depot_catchments(  # type: ignore[no-untyped-def]
-    rptr, rtail, rarc, arc_litres, arc_hours, depots, usable_l, node, litres, hours, start, room
+    rptr,
+    rtail,
+    rarc,
+    arc_litres,
+    arc_hours,
+    depots,
+    usable_l,
+    block,
+    n_blocks,
+    depot_index,
+    node,
+    litres,
+    hours,
+    start,
+    room,
 ):
-    """Every node within a tank of each depot, with its least litres and fastest hours there.
+    """Every block within a tank of each depot, with its least litres and hours there.
 
     Parameters
     ----------
@@ -1067,10 +1133,17 @@ def depot_catchments(  # type: ignore[no-untyped-def]
         The depots.
     usable_l : float
         Litres a full tank holds above the reserve.
+    block, n_blocks : array of int32, shape (n,), and int
+        The block of each node (``arange(n)``: one entry per node).
+    depot_index : array of int32, shape (n,)
+        Each depot's index among all the depots of the catchments (-1 for other nodes): the
+        legs between depots are given by these.
     node, litres, hours : arrays of int32, float32, float32
-        Written from ``start`` on, one entry per (depot, node within a tank of it): the node,
-        and the least litres and fastest hours from it to the depot, rounded down (lower
-        bounds; each over its own best route).
+        Written from ``start`` on, one entry per (depot, block with a node within a tank of
+        it): the block, and the least over its nodes of the least litres and of the fastest
+        hours to the depot over routes that burn at most a tank (a route that burns more
+        cannot reach the depot without a stop first), rounded down: lower bounds for every
+        node of the block.
     start, room : int
         Where the entries begin, and how many fit: beyond that, or as soon as the depots
         done so far make more than 1.25 times that many likely, the search gives up.
@@ -1083,6 +1156,13 @@ def depot_catchments(  # type: ignore[no-untyped-def]
         Entries written.
     complete : bool
         False when it gave up (the entries are then incomplete).
+    likely : float
+        The entries all the depots would make, from those done (exact when complete).
+    leg_ends : array of int32, shape (n_legs, 2)
+        The legs between depots: indices (``depot_index``) of the depot a leg starts from
+        and of the depot of this search it leads to.
+    leg_cost : array of float64, shape (n_legs, 2)
+        Their least litres and fastest hours (routes within a tank), exact per pair.
     """
     n = rptr.shape[0] - 1
     k = depots.shape[0]
@@ -1091,49 +1171,78 @@ def depot_catchments(  # type: ignore[no-untyped-def]
     hk = np.empty(n, np.float64)
     hv = np.empty(n, np.int32)
     seen = np.empty(n, np.int32)
-    want = np.zeros(n, np.bool_)
-    slot = np.full(n, -1, np.int64)
+    member = np.zeros(n, np.bool_)
+    slot = np.full(n_blocks, -1, np.int64)
+    unbounded = np.zeros(0, np.bool_)
     ptr = np.full(k + 1, start, np.int64)
+    leg_ends = np.empty((16, 2), np.int32)
+    leg_cost = np.empty((16, 2), np.float64)
+    leg_node = np.empty(16, np.int64)
+    n_legs = 0
     used = 0
     for i in range(k):
         d = depots[i]
         members, n_seen = _bounded_reverse(
-            rptr, rtail, rarc, arc_litres, d, usable_l + 1e-9, want, 0, dist, pos, hk, hv, seen
+            rptr, rtail, rarc, arc_litres, d, usable_l + 1e-9, unbounded, dist, pos, hk, hv, seen
         )
         m = members.shape[0]
-        likely = (used + m) * k / (i + 1)
-        if used + m > room or (i > 0 and likely > 1.25 * room):
-            return ptr, used, False
         at = start + used
+        fresh = 0
+        fits = True
         for j in range(m):
             v = members[j]
-            node[at + j] = v
-            litres[at + j] = f32_below(dist[v])
-            hours[at + j] = np.float32(_INF)  # unless the hours search reaches it
-            want[v] = True
-            slot[v] = at + j
-        for j in range(n_seen):
-            v = seen[j]
-            dist[v] = _INF
-            pos[v] = -1
+            member[v] = True
+            b = block[v]
+            if slot[b] < 0:
+                if used + fresh >= room:
+                    fits = False
+                    break
+                s = at + fresh
+                slot[b] = s
+                node[s] = b
+                litres[s] = np.float32(_INF)
+                hours[s] = np.float32(_INF)  # unless the hours search reaches it
+                fresh += 1
+            s = slot[b]
+            x = f32_below(dist[v])
+            if x < litres[s]:
+                litres[s] = x
+            if depot_index[v] >= 0 and v != d:
+                if n_legs == leg_node.shape[0]:
+                    leg_ends = _grow_i4(leg_ends, 2 * n_legs)
+                    leg_cost = _grow_f(leg_cost, 2 * n_legs)
+                    leg_node = _grow_1i(leg_node, 2 * n_legs)
+                leg_ends[n_legs, 0] = depot_index[v]
+                leg_ends[n_legs, 1] = depot_index[d]
+                leg_cost[n_legs, 0] = dist[v]
+                leg_cost[n_legs, 1] = _INF
+                leg_node[n_legs] = v
+                n_legs += 1
+        likely = (used + fresh) * k / (i + 1)
+        if not fits or (i > 0 and likely > 1.25 * room):
+            return ptr, used, False, likely, leg_ends[:0], leg_cost[:0]
+        _reset(seen, n_seen, dist, pos)
         timed, n_seen = _bounded_reverse(
-            rptr, rtail, rarc, arc_hours, d, _INF, want, m, dist, pos, hk, hv, seen
+            rptr, rtail, rarc, arc_hours, d, _INF, member, dist, pos, hk, hv, seen
         )
         for j in range(timed.shape[0]):
             v = timed[j]
-            if want[v]:
-                hours[slot[v]] = f32_below(dist[v])
+            s = slot[block[v]]
+            x = f32_below(dist[v])
+            if x < hours[s]:
+                hours[s] = x
+        for p in range(n_legs - 1, -1, -1):
+            if leg_ends[p, 1] != depot_index[d]:
+                break
+            leg_cost[p, 1] = dist[leg_node[p]]
+        _reset(seen, n_seen, dist, pos)
         for j in range(m):
             v = members[j]
-            want[v] = False
-            slot[v] = -1
-        for j in range(n_seen):
-            v = seen[j]
-            dist[v] = _INF
-            pos[v] = -1
-        used += m
+            member[v] = False
+            slot[block[v]] = -1
+        used += fresh
         ptr[i + 1] = start + used
-    return ptr, used, True
+    return ptr, used, True, np.float64(used), leg_ends[:n_legs], leg_cost[:n_legs]
 
 
 @nb.njit(
@@ -1142,13 +1251,13 @@ def depot_catchments(  # type: ignore[no-untyped-def]
     nogil=True,
 )
 def catchments_by_node(ptr, node, litres, hours, used_a, gap_from, used_b, n):  # type: ignore[no-untyped-def]
-    """Regroup `depot_catchments`' entries by node, in place (a counting sort).
+    """Regroup `depot_catchments`' entries by block, in place (a counting sort).
 
     The entries of two searches share the arrays: ``used_a`` from 0, ``used_b`` from
     ``gap_from`` (``ptr`` gives every depot's range, the second search's after the
-    first's). The second block is moved down first, then the entries are permuted so that
-    node ``v``'s come at ``node_ptr[v]:node_ptr[v + 1]``, and ``node`` then holds each
-    entry's depot (its index in ``ptr``).
+    first's). The second block of entries is moved down first, then the entries are
+    permuted so that block ``b``'s come at ``node_ptr[b]:node_ptr[b + 1]`` (``n`` blocks),
+    and ``node`` then holds each entry's depot (its index in ``ptr``).
 
     Returns
     -------
@@ -1238,122 +1347,53 @@ def quantize_catchments(depot, litres, hours, usable_l):  # type: ignore[no-unty
     return d16, l16, h16, l_unit, h_unit
 
 
+# What a catchment entry's codes stand for, and the weather's bounds on them (`cpar`).
+C_LITRES_UNIT = 0
+C_HOURS_UNIT = 1
+C_FUEL_FACTOR = 2  # least fuel factor of any weather to come (>= 1): litres times it
+C_SPEED_FACTOR = 3  # highest speed factor of any weather to come: hours over it
+_N_CPAR = 4
+
+
 @nb.njit(
-    _sig(
-        ("float32[:, ::1]", _af8),
-        _ai8,
-        _U16,
-        _U16,
-        _U16,
-        _f8,
-        _f8,
-        _ai8,
-        _ab1,
-        _af8,
-        _af8,
-        _f8,
-        _f8,
-        _f8,
-        _f8,
-        _f8,
-    ),
+    _sig(_af8, "int32[:, ::1]", _af8_2, _i8, _ab1, _af8, _af8, _f8, _f8, _af8),
     cache=True,
     nogil=True,
 )
-def catchment_table(  # type: ignore[no-untyped-def]
-    node_ptr,
-    depot,
-    litres,
-    hours,
-    litres_unit,
-    hours_unit,
-    depots,
-    depot_ok,
-    h_time,
-    h_fuel,
-    usable_l,
-    band_l,
-    refuel_h,
-    fuel_factor,
-    speed_factor,
-):
-    """`band_bound`'s table from the depot catchments: the first stop exact in litres.
+def depot_hours(leg_ends, leg_cost, k, depot_ok, to_h, to_l, usable_l, refuel_h, cpar):  # type: ignore[no-untyped-def]
+    """Per depot, a lower bound on the hours from it to the target after a stop there.
 
-    Parameters
-    ----------
-    node_ptr, depot, litres, hours : arrays
-        The catchments by node (`catchments_by_node`, calm arcs), the last three as 16-bit
-        codes (`quantize_catchments`).
-    litres_unit, hours_unit : float
-        What a code of litres and of hours stands for.
-    depots : array of int64
-        The depots of the catchments.
-    depot_ok : array of bool
-        Per depot, whether a label may refuel there in this query.
-    h_time, h_fuel : arrays of float64, shape (n,)
-        Lower bounds on the hours and litres from each node to the target.
-    usable_l, band_l, refuel_h : float
-        A full tank above the reserve (litres), a deficit band's width (litres), the hours
-        a stop costs.
-    fuel_factor, speed_factor : float
-        The least fuel factor (>= 1) and the highest speed factor of any weather to come:
-        litres and hours of the catchments are scaled by them, so they stay lower bounds.
-
-    Returns
-    -------
-    table : array of float32, shape (n, n_slots)
-        As `band_bound`'s: column ``j`` of row ``v`` bounds the hours from ``v`` to the
-        target of a label whose deficit is at least ``(band_lo + j) * band_l`` litres, hence
-        whose usable fuel is at most ``h_fuel[v]`` less that: the least over the depots
-        within that fuel of the hours there, a stop, and the depot's value below (``inf``:
-        no depot within reach leads on to the target).
-    depot_h : array of float64
-        Per depot, a lower bound on the hours from it to the target after a stop there:
-        over the graph of the depots whose legs take at most a tank, the last leg being
-        within a tank of the target (``inf``: none).
+    A Dijkstra back from the target over the graph of the ``k`` depots: the legs of
+    `depot_catchments` whose litres times the least fuel factor fit a tank (hours over the
+    highest speed factor, a stop of ``refuel_h`` at each depot), a depot whose lower bound
+    ``to_l`` on the litres to the target fits a tank ending there with its bound ``to_h``
+    on the hours. Depots with ``depot_ok`` false are left out; ``inf``: no route of legs.
     """
-    n = h_time.shape[0]
-    k = depots.shape[0]
-    node_lo, node_top, n_slots = _band_range(h_fuel, h_time, usable_l, band_l, 1)
-    # The depot graph: a depot's legs are the entries of its own node (the depots within a
-    # tank of it), listed by the depot they lead to for a Dijkstra back from the target.
-    n_rows = 0
-    for i in range(k):
-        n_rows += node_ptr[depots[i] + 1] - node_ptr[depots[i]]
-    from_ = np.empty(n_rows, np.int32)
-    to = np.empty(n_rows, np.int32)
-    leg_hours = np.empty(n_rows, np.float64)
-    n_legs = 0
-    for i in range(k):
-        if not depot_ok[i]:
-            continue
-        for e in range(node_ptr[depots[i]], node_ptr[depots[i] + 1]):
-            if hours[e] <= _Q_TOP and litres[e] * litres_unit * fuel_factor <= usable_l + _BAND_EPS:
-                from_[n_legs] = i
-                to[n_legs] = depot[e]
-                leg_hours[n_legs] = hours[e] * hours_unit / speed_factor
-                n_legs += 1
+    fuel_factor = cpar[C_FUEL_FACTOR]
+    speed_factor = cpar[C_SPEED_FACTOR]
+    n_legs = leg_ends.shape[0]
     leg_ptr = np.zeros(k + 1, np.int64)
     for p in range(n_legs):
-        leg_ptr[to[p] + 1] += 1
+        leg_ptr[leg_ends[p, 1] + 1] += 1
     for j in range(k):
         leg_ptr[j + 1] += leg_ptr[j]
     fill = leg_ptr[:-1].copy()
     leg_from = np.empty(n_legs, np.int32)
     leg_h = np.empty(n_legs, np.float64)
     for p in range(n_legs):
-        leg_from[fill[to[p]]] = from_[p]
-        leg_h[fill[to[p]]] = leg_hours[p]
-        fill[to[p]] += 1
+        to = leg_ends[p, 1]
+        leg_from[fill[to]] = leg_ends[p, 0]
+        ok = leg_cost[p, 0] * fuel_factor <= usable_l + _BAND_EPS
+        leg_h[fill[to]] = leg_cost[p, 1] / speed_factor if ok else _INF
+        fill[to] += 1
     depot_h = np.full(k, _INF)
     pos = np.full(k, -1, np.int32)  # heap slot, -2 settled
     hk = np.empty(k, np.float64)
     hv = np.empty(k, np.int32)
     size = 0
     for i in range(k):
-        d = depots[i]
-        if depot_ok[i] and h_fuel[d] <= usable_l + _BAND_EPS:
-            depot_h[i] = h_time[d]
+        if depot_ok[i] and to_l[i] <= usable_l + _BAND_EPS and to_h[i] < _INF:
+            depot_h[i] = to_h[i]
             pos[i] = size
             size += 1
             _sift_up(hk, hv, pos, pos[i], depot_h[i], i, None, 0.0)
@@ -1367,37 +1407,144 @@ def catchment_table(  # type: ignore[no-untyped-def]
         for p in range(leg_ptr[j], leg_ptr[j + 1]):
             i = leg_from[p]
             x = leg_h[p] + base
-            if pos[i] != -2 and x < depot_h[i]:
+            if depot_ok[i] and pos[i] != -2 and x < depot_h[i]:
                 depot_h[i] = x
                 if pos[i] < 0:
                     pos[i] = size
                     size += 1
                 _sift_up(hk, hv, pos, pos[i], x, i, None, 0.0)
-    # A label in band j of v has at most h_fuel[v] - (lo(v) + j) * band_l usable litres: an
-    # entry serves the bands up to the last whose fuel covers it. Each entry is written to
-    # that band, then the row takes the least from the right.
-    n_cols = max(n_slots, 1)
+    return depot_h
+
+
+@nb.njit(cache=True, nogil=True)
+def catchment_row(  # type: ignore[no-untyped-def]
+    row, hf, lo, e_lo, e_hi, depot, litres, hours, depot_h, usable_l, band_l, refuel_h, cpar
+):
+    """Write one node's row of `catchment_table` (entries ``e_lo:e_hi`` of its block).
+
+    Column ``j`` serves deficit band ``lo + j``: a label there has at most ``hf - (lo + j) *
+    band_l`` usable litres, so an entry serves the bands up to the last whose fuel covers
+    it. Each entry is written to that band, then the row takes the least from the right.
+    """
+    n_cols = row.shape[0]
+    fuel_factor = cpar[C_FUEL_FACTOR]
+    litres_unit = cpar[C_LITRES_UNIT] * fuel_factor
+    hours_unit = cpar[C_HOURS_UNIT] / cpar[C_SPEED_FACTOR]
+    for j in range(n_cols):
+        row[j] = np.float32(_INF)
+    for e in range(e_lo, e_hi):
+        i = depot[e]
+        if depot_h[i] == _INF or hours[e] > _Q_TOP:
+            continue
+        need = litres[e] * litres_unit
+        last = np.floor((hf - need + _BAND_EPS) / band_l) - lo
+        if last < 0.0:
+            continue
+        j = n_cols - 1 if last >= n_cols - 1 else int(last)
+        x = f32_below(hours[e] * hours_unit + depot_h[i] + refuel_h)
+        if x < row[j]:
+            row[j] = x
+    for j in range(n_cols - 2, -1, -1):
+        if row[j + 1] < row[j]:
+            row[j] = row[j + 1]
+
+
+@nb.njit(cache=True, nogil=True)
+def band_slots(h_fuel, h_time, usable_l, band_l):  # type: ignore[no-untyped-def]
+    """Columns of a band table: the most deficit bands of any node that reaches the target."""
+    n_slots = 1
+    for v in range(h_fuel.shape[0]):
+        if h_fuel[v] < _INF and h_time[v] < _INF:
+            top = _band_hi(h_fuel[v], band_l) - band_lo(h_fuel[v], usable_l, band_l)
+            n_slots = max(n_slots, top + 1)
+    return n_slots
+
+
+@nb.njit(
+    _sig(
+        "float32[:, ::1]",
+        _ai8,
+        _ai4,
+        _U16,
+        _U16,
+        _U16,
+        _af8,
+        _af8,
+        _af8,
+        _f8,
+        _f8,
+        _f8,
+        _af8,
+    ),
+    cache=True,
+    nogil=True,
+)
+def catchment_table(  # type: ignore[no-untyped-def]
+    node_ptr,
+    block,
+    depot,
+    litres,
+    hours,
+    depot_h,
+    h_time,
+    h_fuel,
+    usable_l,
+    band_l,
+    refuel_h,
+    cpar,
+):
+    """`band_bound`'s table from the depot catchments, every row.
+
+    `label_search` writes the rows it reads as it goes; this is the whole table, for tests
+    and inspection.
+
+    Parameters
+    ----------
+    node_ptr, block, depot, litres, hours : arrays
+        The catchments by block (`catchments_by_node`, calm arcs), each node's block, and
+        the entries' depots, litres and hours as 16-bit codes (`quantize_catchments`).
+    depot_h : array of float64
+        Per depot, hours from it to the target after a stop (`depot_hours`).
+    h_time, h_fuel : arrays of float64, shape (n,)
+        Lower bounds on the hours and litres from each node to the target.
+    usable_l, band_l, refuel_h : float
+        A full tank above the reserve (litres), a deficit band's width (litres), the hours
+        a stop costs.
+    cpar : array of float64
+        The codes' units and the weather's factors (``C_*``).
+
+    Returns
+    -------
+    table : array of float32, shape (n, n_slots)
+        As `band_bound`'s: column ``j`` of row ``v`` bounds the hours from ``v`` to the
+        target of a label whose deficit is at least ``(band_lo + j) * band_l`` litres, hence
+        whose usable fuel is at most ``h_fuel[v]`` less that: the least over the depots
+        within that fuel of the hours there, a stop, and the depot's value (``inf``: no
+        depot within reach leads on to the target).
+    """
+    n = h_time.shape[0]
+    n_cols = band_slots(h_fuel, h_time, usable_l, band_l)
     table = np.full((n, n_cols), np.float32(_INF), np.float32)
     for v in range(n):
-        if node_top[v] < 0:
-            continue
-        for e in range(node_ptr[v], node_ptr[v + 1]):
-            i = depot[e]
-            if not depot_ok[i] or depot_h[i] == _INF or hours[e] > _Q_TOP:
-                continue
-            need = litres[e] * litres_unit * fuel_factor
-            last = np.floor((h_fuel[v] - need + _BAND_EPS) / band_l)
-            last -= node_lo[v]
-            if last < 0.0:
-                continue
-            j = n_cols - 1 if last >= n_cols - 1 else int(last)
-            x = f32_below(hours[e] * hours_unit / speed_factor + depot_h[i] + refuel_h)
-            if x < table[v, j]:
-                table[v, j] = x
-        for j in range(n_cols - 2, -1, -1):
-            if table[v, j + 1] < table[v, j]:
-                table[v, j] = table[v, j + 1]
-    return table, depot_h
+        if h_fuel[v] < _INF and h_time[v] < _INF:
+            b = block[v]
+            lo = band_lo(h_fuel[v], usable_l, band_l)
+            catchment_row(
+                table[v],
+                h_fuel[v],
+                lo,
+                node_ptr[b],
+                node_ptr[b + 1],
+                depot,
+                litres,
+                hours,
+                depot_h,
+                usable_l,
+                band_l,
+                refuel_h,
+                cpar,
+            )
+    return table
 
 
 @nb.njit(cache=True, nogil=True)
@@ -1956,34 +2103,6 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True)
-def _grow_f(a, rows):  # type: ignore[no-untyped-def]
-    b = np.empty((rows, a.shape[1]), np.float64)
-    b[: a.shape[0]] = a
-    return b
-
-
-@nb.njit(cache=True, nogil=True)
-def _grow_i4(a, rows):  # type: ignore[no-untyped-def]
-    b = np.empty((rows, a.shape[1]), np.int32)
-    b[: a.shape[0]] = a
-    return b
-
-
-@nb.njit(cache=True, nogil=True)
-def _grow_1f(a, size):  # type: ignore[no-untyped-def]
-    b = np.empty(size, np.float64)
-    b[: a.shape[0]] = a
-    return b
-
-
-@nb.njit(cache=True, nogil=True)
-def _grow_1i(a, size):  # type: ignore[no-untyped-def]
-    b = np.empty(size, np.int64)
-    b[: a.shape[0]] = a
-    return b
-
-
-@nb.njit(cache=True, nogil=True)
 def _size_class(rows):  # type: ignore[no-untyped-def]
     # Index of a pool block size (4, 8, 16, ... rows) in the free lists.
     k = 0
@@ -2053,7 +2172,8 @@ _NT_H_FUEL = 1
 _NT_H_AUX = 2  # the fuel cap (``use_clamp``) or the risk bound (``use_h_risk``)
 _NT_LB_DEPOT = 3
 _NT_STOCK = 4
-_NT_NODE = 5  # shelter | depot << 1 | weather cell << 2
+_NT_NODE = 5  # shelter | depot << 1 | band row written << 2 | weather cell << 3
+_NT_ROW_WRITTEN = 4
 _NT_B_START = 6  # first pool row of the bucket
 _NT_B_SIZE = 7  # live entries | capacity << 32
 _N_NT = 8
@@ -2118,7 +2238,7 @@ def node_table(h_time, h_fuel, h_aux, lb_depot_l, node_stock, node_shelter, node
     huge_pages(node_tab)
     node_ti = node_tab.view(np.int64)
     for u in range(n):
-        flags = (1 if node_shelter[u] else 0) | (2 if node_depot[u] else 0) | (node_cell[u] << 2)
+        flags = (1 if node_shelter[u] else 0) | (2 if node_depot[u] else 0) | (node_cell[u] << 3)
         for sg in range(nst):
             r = u * nst + sg
             node_tab[r, _NT_H_TIME] = h_time[sg, u]
@@ -2156,6 +2276,13 @@ _SIG_SEARCH = _sig(
     _i8,  # target
     _ai8,  # via
     "float32[:, ::1]",  # h_band
+    _ai4,  # block
+    _ai8,  # c_ptr
+    _U16,  # c_depot
+    _U16,  # c_litres
+    _U16,  # c_hours
+    _af8,  # depot_h
+    _af8,  # cpar
     _af8,  # fpar
     _ai8,  # ipar
 )
@@ -2185,6 +2312,13 @@ def label_search(  # type: ignore[no-untyped-def]
     target,
     via,
     h_band,
+    block,
+    c_ptr,
+    c_depot,
+    c_litres,
+    c_hours,
+    depot_h,
+    cpar,
     fpar,
     ipar,
 ):
@@ -2226,14 +2360,22 @@ def label_search(  # type: ignore[no-untyped-def]
     h_band : array of float32, shape (n, n_band_slots) or (1, 1)
         Lower bound on the hours to the target of a label that must refuel first, per
         deficit band (`band_bound`); used with ``refuel_bound`` when ``n_band_slots > 0``
-        (no via points).
+        (no via points). With ``lazy_band`` its rows are written here, each the first time
+        it is read (`catchment_row`), from the next seven arguments.
+    block, c_ptr, c_depot, c_litres, c_hours : arrays
+        Each node's block and the depot catchments by block (`catchment_table`); empty
+        without ``lazy_band``.
+    depot_h : array of float64
+        Per depot, hours from it to the target after a stop (`depot_hours`).
+    cpar : array of float64
+        The catchments' units and the weather's factors (``C_*``).
     fpar : array of float64
         ``[depart_h, capacity_l, start_fuel_l, reserve_l, refuel_h, max_drive_h, rest_h,
         deadline_h, t_last_h, tol, band_l]``. ``t_last_h``: no weather changes after it;
         ``band_l``: width of a deficit band of ``h_band``, litres.
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
-        max_labels, n_band_slots, stop_when_full, reserve_rows]``;
+        max_labels, n_band_slots, stop_when_full, reserve_rows, lazy_band]``;
         ``stop_when_full`` allows refuelling stops with a full tank (for the relaxed search
         with an unlimited tank, where a refuelling stop may still matter as a stop);
         ``reserve_rows``: rows the label tables start with. They are allocated untouched,
@@ -2292,6 +2434,8 @@ def label_search(  # type: ignore[no-untyped-def]
     n_band_slots = ipar[7]
     stop_when_full = ipar[8] != 0
     reserve_rows = ipar[9]
+    lazy_band = ipar[10] != 0
+    usable = capacity - reserve
     cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
     cmp_risk = objective in (OBJ_RISK, OBJ_PARETO)
     fuel_only = not duty_on and not cmp_risk  # departures differ only in time and fuel
@@ -2464,7 +2608,7 @@ def label_search(  # type: ignore[no-untyped-def]
             sc_f[ns, _SF_BURN] = burn
             sc_f[ns, _SF_RISK] = risk
             sc_f[ns, _SF_STAND] = _stand_at(
-                calm_from, shelter, ep_ptr, ep_start, ep_open, ep_stand, node_v >> 2, in_cell, t2
+                calm_from, shelter, ep_ptr, ep_start, ep_open, ep_stand, node_v >> 3, in_cell, t2
             )
             sc_f[ns, _SF_DEP] = t2
             sc_i[ns, _SI_NODE] = v
@@ -2583,7 +2727,7 @@ def label_search(  # type: ignore[no-untyped-def]
                             ep_start,
                             ep_open,
                             ep_stand,
-                            node_w >> 2,
+                            node_w >> 3,
                             c,
                             t2,
                         )
@@ -2659,8 +2803,26 @@ def label_search(  # type: ignore[no-untyped-def]
                         k = np.ceil((deficit - tol) / (capacity - reserve))
                         q1 += refuel_h * k
                         if n_band_slots > 0 and deficit < _INF:
-                            j = int(deficit / band_l) - band_lo(hf, capacity - reserve, band_l)
-                            j = min(max(j, 0), n_band_slots - 1)
+                            lo = band_lo(hf, usable, band_l)
+                            if lazy_band and (node_ti[bi, _NT_NODE] & _NT_ROW_WRITTEN) == 0:
+                                b = block[w]
+                                catchment_row(
+                                    h_band[w],
+                                    hf,
+                                    lo,
+                                    c_ptr[b],
+                                    c_ptr[b + 1],
+                                    c_depot,
+                                    c_litres,
+                                    c_hours,
+                                    depot_h,
+                                    usable,
+                                    band_l,
+                                    refuel_h,
+                                    cpar,
+                                )
+                                node_ti[bi, _NT_NODE] |= _NT_ROW_WRITTEN
+                            j = min(max(int(deficit / band_l) - lo, 0), n_band_slots - 1)
                             q1 = max(q1, t2 + h_band[w, j])
                 q2 = b2 + hf
             if q1 == _INF:
@@ -2677,7 +2839,7 @@ def label_search(  # type: ignore[no-untyped-def]
                 node_w = node_ti[bi, _NT_NODE]
                 depot = (node_w & 2) != 0
                 stock = node_tab[bi, _NT_STOCK]
-                cell_w = node_w >> 2
+                cell_w = node_w >> 3
                 shelter_w = (node_w & 1) != 0
                 # From t2 on every label here may stand for ever: the arc a label came by
                 # no longer matters, and ties break as without weather.

@@ -129,6 +129,15 @@ instead. The 1M benchmark lattice with a 30 L tank has 9.4 per node (56 MB kept)
 _MAX_CATCHMENT_DEPOTS = 65535
 """A depot's index in the catchments is 16 bits (`_kernels.quantize_catchments`)."""
 
+_BLOCK_FILL = 0.6
+"""Share of `_CATCHMENT_ENTRIES` per node that blocks of nodes are sized to fill: the first
+depots' catchments only estimate the rest, and fewer entries leave more memory to the
+labels (on the 1M lattice with a 60 L tank, 45 entries per node: blocks of 7.5 nodes)."""
+
+_MAX_BLOCK_TRIES = 3
+"""Tries at building the catchments with ever larger blocks before the band searches
+bound the refuelling stops instead."""
+
 _WIDEN = 2.0
 """Factor on both slacks each time the band search gave up."""
 
@@ -778,43 +787,142 @@ def _reversed(
     return found
 
 
-_Catchments = tuple[
-    NDArray[np.int64],
-    NDArray[np.int64],
-    NDArray[np.uint16],
-    NDArray[np.uint16],
-    NDArray[np.uint16],
-    float,
-    float,
-]
+@dataclass(frozen=True, slots=True, eq=False)
+class _Catchments:
+    """The depot catchments of one graph and usable tank (`_kernels.depot_catchments`).
+
+    Attributes
+    ----------
+    depots : ndarray of int64
+        The depots with fuel to sell, in the order the entries' depot indices refer to.
+    block : ndarray of int32, shape (n_nodes,)
+        Each node's block (one node per block unless entries per node would not fit).
+    block_ptr : ndarray of int64, shape (n_blocks + 1,)
+        Entries of block ``b``: ``block_ptr[b]:block_ptr[b + 1]``.
+    depot, litres, hours : ndarrays of uint16
+        Per entry: the depot's index and 16-bit codes of the least litres and fastest hours
+        from any node of the block to it (65535 hours: none within a tank).
+    litres_unit, hours_unit : float
+        Litres and hours a code stands for.
+    leg_ends : ndarray of int32, shape (n_legs, 2)
+        Legs between depots: the index of the depot a leg starts from and of its end.
+    leg_cost : ndarray of float64, shape (n_legs, 2)
+        Their least litres and fastest hours over routes within a tank (exact).
+    """
+
+    depots: NDArray[np.int64]
+    block: NDArray[np.int32]
+    block_ptr: NDArray[np.int64]
+    depot: NDArray[np.uint16]
+    litres: NDArray[np.uint16]
+    hours: NDArray[np.uint16]
+    litres_unit: float
+    hours_unit: float
+    leg_ends: NDArray[np.int32]
+    leg_cost: NDArray[np.float64]
+
+
 _CATCHMENTS: weakref.WeakKeyDictionary[
-    CompiledGraph, dict[tuple[float, float], _Catchments | None]
+    CompiledGraph, dict[tuple[float, float], _Catchments | float | None]
 ] = weakref.WeakKeyDictionary()
+"""Per graph and (usable tank, `_CATCHMENT_ENTRIES`): the catchments, ``None`` (none to
+build), or the entries a first query found too many for one per node."""
+
+
+_NO_CATCHMENTS = (
+    np.empty(0, np.int32),
+    np.zeros(1, np.int64),
+    *(np.empty(0, np.uint16),) * 3,
+    np.empty(0),
+    np.zeros(4),
+)
+"""`_kernels.label_search`'s catchment arguments when its band table is complete."""
+
+
+def _blocks(graph: CompiledGraph, nodes_per_block: float) -> tuple[NDArray[np.int32], int]:
+    """Each node's block and how many blocks: squares of about ``nodes_per_block`` nodes.
+
+    The squares' side follows from the nodes' planar km and the area they span; nodes
+    without coordinates are grouped by index instead.
+    """
+    n = graph.n_nodes
+    if nodes_per_block <= 1.0:
+        return np.arange(n, dtype=np.int32), n
+    x = _f8(graph.node_x_km)
+    y = _f8(graph.node_y_km)
+    area = float(np.ptp(x) * np.ptp(y)) if n else 0.0
+    if not (math.isfinite(area) and area > 0.0):
+        per = math.ceil(nodes_per_block)
+        return (np.arange(n) // per).astype(np.int32), -(-n // per)
+    side = math.sqrt(nodes_per_block * area / n)
+    ix = ((x - x.min()) / side).astype(np.int64)
+    iy = ((y - y.min()) / side).astype(np.int64)
+    keys, block = np.unique(iy * (int(ix.max()) + 1) + ix, return_inverse=True)
+    return block.astype(np.int32).reshape(n), int(keys.size)
 
 
 def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
     """The depots with fuel and their catchments (`_kernels.depot_catchments`), or ``None``.
 
     Built once per graph and usable tank (calm arcs: the weather is applied as factors when
-    they are read) and kept while the graph lives; ``None`` when they would hold more than
-    `_CATCHMENT_ENTRIES` entries per node. On large graphs the depots are split between two
-    threads.
+    they are read) and kept while the graph lives, with one entry per node if they fit
+    `_CATCHMENT_ENTRIES` per node. If not, the first query gives up (after a few depots,
+    which tell how many entries there would be) and any later query on the same graph and
+    tank builds them per block of neighbouring nodes, sized to fill `_BLOCK_FILL` of that
+    (at most `_MAX_BLOCK_TRIES` tries; ``None`` after that): a graph queried once does not
+    pay for the build. On large graphs the depots are split between two threads.
     """
     found = _CATCHMENTS.setdefault(graph, {})
     key = (usable_l, _CATCHMENT_ENTRIES)
-    if key in found:
-        return found[key]
+    first = key not in found
+    known = found.get(key)
+    if not first and (known is None or isinstance(known, _Catchments)):
+        return known
     n = graph.n_nodes
-    depots = np.flatnonzero(_b1(graph.node_depot) & (_f8(graph.node_stock_l) > 0.0)).astype(
-        np.int64
-    )
-    if depots.size > _MAX_CATCHMENT_DEPOTS:
-        found[key] = None
-        return None
-    rptr, rtail, rarc = _reversed(graph)
+    depots = np.flatnonzero(_b1(graph.node_depot) & (_f8(graph.node_stock_l) > 0.0))
+    # in a fixed random order: the first few depots then tell how many entries the rest make
+    depots = np.random.default_rng(0).permutation(depots).astype(np.int64)
     budget = min(int(_CATCHMENT_ENTRIES * n), 2**31 - 1)
+    result: _Catchments | float | None = None
+    if depots.size <= _MAX_CATCHMENT_DEPOTS and budget > 0:
+        if not isinstance(known, float):
+            block = np.arange(n, dtype=np.int32)
+            built, likely = _build_catchments(graph, depots, usable_l, block, n, budget)
+            result = built if built is not None else likely
+        else:
+            likely = known
+            nodes_per_block = 1.0
+            for _ in range(_MAX_BLOCK_TRIES):
+                # entries fall about as the nodes per block grow (catchments span many blocks)
+                wanted = nodes_per_block * likely / (budget * _BLOCK_FILL)
+                nodes_per_block = max(2.0 * nodes_per_block, wanted)
+                block, n_blocks = _blocks(graph, nodes_per_block)
+                result, likely = _build_catchments(graph, depots, usable_l, block, n_blocks, budget)
+                if result is not None:
+                    break
+    found[key] = result
+    return result if isinstance(result, _Catchments) else None
+
+
+def _build_catchments(
+    graph: CompiledGraph,
+    depots: NDArray[np.int64],
+    usable_l: float,
+    block: NDArray[np.int32],
+    n_blocks: int,
+    budget: int,
+) -> tuple[_Catchments | None, float]:
+    """One try of `_catchments` with these blocks.
+
+    Returns the catchments and their entries, or ``None`` and the entries the depots were
+    likely to make.
+    """
+    n = graph.n_nodes
+    rptr, rtail, rarc = _reversed(graph)
     litres = _f8(graph.arc_litres)
     hours = _f8(graph.arc_hours)
+    depot_index = np.full(n, -1, np.int32)
+    depot_index[depots] = np.arange(depots.size, dtype=np.int32)
     halves = np.array_split(depots, 2) if graph.n_arcs >= _PARALLEL_MIN_ARCS else [depots]
 
     # One set of arrays for both threads: the first writes from 0, the second from its
@@ -835,6 +943,9 @@ def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
                 hours,
                 halves[h],
                 usable_l,
+                block,
+                n_blocks,
+                depot_index,
                 node,
                 litres_e,
                 hours_e,
@@ -848,61 +959,73 @@ def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
     else:
         with ThreadPoolExecutor(max_workers=2) as pool:
             parts = list(pool.map(build, range(2)))
-    result: _Catchments | None = None
-    if all(p[2] for p in parts):
-        ptr = np.concatenate([parts[0][0], *(p[0][1:] for p in parts[1:])])
-        used_b = parts[1][1] if len(parts) > 1 else 0
-        gap_from = starts[1] if len(parts) > 1 else parts[0][1]
-        node_ptr, depot = kern.catchments_by_node(
-            ptr, node, litres_e, hours_e, parts[0][1], gap_from, used_b, n
-        )
-        total = depot.shape[0]
-        quantized = kern.quantize_catchments(depot, litres_e[:total], hours_e[:total], usable_l)
-        result = (depots, node_ptr, *quantized)
-    found[key] = result
-    return result
+    if not all(p[2] for p in parts):
+        return None, float(sum(p[3] for p in parts))
+    ptr = np.concatenate([parts[0][0], *(p[0][1:] for p in parts[1:])])
+    used_b = parts[1][1] if len(parts) > 1 else 0
+    gap_from = starts[1] if len(parts) > 1 else parts[0][1]
+    block_ptr, depot = kern.catchments_by_node(
+        ptr, node, litres_e, hours_e, parts[0][1], gap_from, used_b, n_blocks
+    )
+    total = depot.shape[0]
+    d16, l16, h16, l_unit, h_unit = kern.quantize_catchments(
+        depot, litres_e[:total], hours_e[:total], usable_l
+    )
+    return (
+        _Catchments(
+            depots=depots,
+            block=block,
+            block_ptr=block_ptr,
+            depot=d16,
+            litres=l16,
+            hours=h16,
+            litres_unit=float(l_unit),
+            hours_unit=float(h_unit),
+            leg_ends=np.concatenate([p[4] for p in parts]),
+            leg_cost=np.concatenate([p[5] for p in parts]),
+        ),
+        float(total),
+    )
 
 
-def _catchment_table(
+def _catchment_bound(
     catchments: _Catchments,
     depots: NDArray[np.int64],
     h_time: NDArray[np.float64],
     h_fuel: NDArray[np.float64],
     q: _Query,
-    band_l: float,
     cell_fuel: NDArray[np.float64],
     cell_speed: NDArray[np.float64],
-) -> NDArray[np.float32] | None:
-    """The band table from the catchments (`_kernels.catchment_table`), or ``None``.
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """Per depot, the hours on after a stop there, and the catchments' ``cpar``.
 
-    ``None`` when some weather to come burns less than calm (the catchments end at a calm
-    tank) or never lets anything move.
+    What `_kernels.label_search` needs besides the catchments to write the band table's
+    rows as it reads them (`_kernels.depot_hours`). ``None`` when some weather to come
+    burns less than calm (the catchments end at a calm tank) or never lets anything move.
     """
     open_fuel = cell_fuel[np.isfinite(cell_fuel)]
     fuel_factor = float(open_fuel.min()) if open_fuel.size else math.inf
     speed_factor = float(cell_speed.max(initial=0.0))
     if not (1.0 <= fuel_factor < math.inf and speed_factor > 0.0):
         return None
-    all_depots, node_ptr, depot, litres, hours, litres_unit, hours_unit = catchments
-    table, _depot_h = kern.catchment_table(
-        node_ptr,
-        depot,
-        litres,
-        hours,
-        litres_unit,
-        hours_unit,
-        all_depots,
+    cpar = np.zeros(4, np.float64)
+    cpar[kern.C_LITRES_UNIT] = catchments.litres_unit
+    cpar[kern.C_HOURS_UNIT] = catchments.hours_unit
+    cpar[kern.C_FUEL_FACTOR] = fuel_factor
+    cpar[kern.C_SPEED_FACTOR] = speed_factor
+    all_depots = catchments.depots
+    depot_h: NDArray[np.float64] = kern.depot_hours(
+        catchments.leg_ends,
+        catchments.leg_cost,
+        all_depots.size,
         np.isin(all_depots, depots),
-        h_time,
-        h_fuel,
+        h_time[all_depots],
+        h_fuel[all_depots],
         q.capacity_l - q.reserve_l,
-        band_l,
         q.refuel_h,
-        fuel_factor,
-        speed_factor,
+        cpar,
     )
-    out: NDArray[np.float32] = table
-    return out
+    return depot_h, cpar
 
 
 def _band_table(
@@ -1011,11 +1134,10 @@ def _search(
         and q.refuel_h > 0.0
         and q.capacity_l > q.reserve_l
     )
-    if stops_cost_time and not q.via:
-        # the depot catchments (once per graph and tank) before this query's arrays exist:
-        # their build's temporaries (about 250 MB on the 1M lattice at 30 L) would stack on
-        # the reverse searches' (peak 1,078 MB when built later, 1,018-1,023 MB now)
-        _catchments(graph, usable)
+    # the depot catchments (once per graph and tank) before this query's arrays exist:
+    # their build's temporaries (about 250 MB on the 1M lattice at 30 L) would stack on
+    # the reverse searches' (peak 1,078 MB when built later, 1,018-1,023 MB now)
+    catchments = _catchments(graph, usable) if stops_cost_time and not q.via else None
     indptr = _i8(graph.indptr)
     head = _i8(graph.head)
     ep, arc_cell, node_cell = _weather_cells(graph, weather)
@@ -1054,19 +1176,29 @@ def _search(
     def stage_bounds(
         rw1: NDArray[np.float64], rw2: NDArray[np.float64]
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        # per stage, distances to its via point or the target (weights in reverse-CSR order)
+        # per stage, distances to its via point or the target (weights in reverse-CSR
+        # order); the second is `unused` without ``rw2``. Without via points the kernel's
+        # arrays are returned as they are: each copy is 8 MB more at the peak on 1M nodes.
+        second = rw2 is not no_w
+        if n_st == 1:
+            src = np.array([q.target], np.int64)
+            d1, d2, _r = kern.reverse_dijkstra(
+                rptr, rtail, rw1, rw2, src, np.zeros(1), np.inf, q.origin
+            )
+            return d1.reshape(1, n), d2.reshape(1, n) if second else unused
         d1s = np.empty((n_st, n))
-        d2s = np.empty((n_st, n))
+        d2s = np.empty((n_st, n)) if second else unused
         c1 = 0.0
         c2 = 0.0
         for k in range(n_st - 1, -1, -1):
             stop = points[k - 1] if k > 0 else q.origin
             src = np.array([points[k]], np.int64)
             d1, d2, r = kern.reverse_dijkstra(rptr, rtail, rw1, rw2, src, np.zeros(1), np.inf, stop)
-            d1s[k] = d1 + c1
-            d2s[k] = d2 + c2
+            np.add(d1, c1, out=d1s[k])
+            if second:
+                np.add(d2, c2, out=d2s[k])
+                c2 += d2[stop] if math.isfinite(r) else np.inf
             c1 += r
-            c2 += d2[stop] if math.isfinite(r) else np.inf
         return d1s, d2s
 
     no_w = np.empty(0)
@@ -1158,17 +1290,25 @@ def _search(
         )  # before the band searches: 64 MB less at their peak on the 1M lattice
         h_band = no_band
         band_l = 0.0
+        lazy: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+        c_args: tuple[Any, ...] = _NO_CATCHMENTS
         if use_band:
             band_l = usable / _BANDS_PER_TANK
             deficit = h_fuel[0, q.origin] - (q.start_fuel_l - q.reserve_l)
-            catchments = _catchments(graph, usable)
-            from_catchments = None
             if catchments is not None:
-                from_catchments = _catchment_table(
-                    catchments, depots, h_time[0], h_fuel[0], q, band_l, minff, maxsp
+                lazy = _catchment_bound(catchments, depots, h_time[0], h_fuel[0], q, minff, maxsp)
+            if lazy is not None and catchments is not None:
+                # rows written by the label search as it reads them (a few per cent of them)
+                n_slots = kern.band_slots(h_fuel[0], h_time[0], usable, band_l)
+                h_band = np.empty((n, n_slots), np.float32)
+                c_args = (
+                    catchments.block,
+                    catchments.block_ptr,
+                    catchments.depot,
+                    catchments.litres,
+                    catchments.hours,
+                    *lazy,
                 )
-            if from_catchments is not None:
-                h_band = from_catchments
             else:
                 h_band = _band_table(
                     (indptr, head, arc_hours, arc_cell, _f8(maxsp), arc_ok),
@@ -1232,6 +1372,7 @@ def _search(
             h_band.shape[1] if h_band is not no_band else 0,
             int(q.stop_when_full),
             min(q.max_labels, _reserve_rows()),
+            int(c_args is not _NO_CATCHMENTS),
         ],
         np.int64,
     )
@@ -1258,6 +1399,7 @@ def _search(
         q.target,
         np.array(q.via, np.int64),
         h_band,
+        *c_args,
         fpar,
         ipar,
     )
