@@ -164,6 +164,8 @@ def earliest_path(
         g.node_x_km,
         g.node_y_km,
         h_per_km / fastest if fastest > 0 else 0.0,
+        np.zeros((0, 0), np.uint16),
+        np.empty(0),
         origin,
         target,
         depart,
@@ -793,10 +795,65 @@ def test_catchments_per_block_from_the_second_query() -> None:
     assert 2.0 <= graph.n_nodes / n_blocks <= 40.0
     assert kept.block_ptr[-1] <= 2.0 * graph.n_nodes
     for a, b in zip(expect, got, strict=True):
-        assert a.feasible and b.feasible
+        assert a.feasible
+        assert b.feasible
         assert b.plans[0].arrive_h == pytest.approx(a.plans[0].arrive_h, abs=1e-9)
     # nodes without coordinates: blocks of consecutive nodes
     bare = replace(graph, node_x_km=np.full(graph.n_nodes, np.nan))
     block, n_blocks = solver_module._blocks(bare, 4.0)
     assert n_blocks == -(-graph.n_nodes // 4)
     assert (block == np.arange(graph.n_nodes) // 4).all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_landmark_bound_never_exceeds_the_hours(seed: int) -> None:
+    # From every node to every target: the landmarks' bound is at most the least hours,
+    # inf exactly where the target cannot be reached (when the landmarks show it), and
+    # the earliest-arrival search with them finds the same hours as scipy.
+    from arcticroute import solver as solver_module
+
+    g = random_graph(seed, n=150, m=500)
+    exact = dijkstra(matrix(g, g.arc_hours), indices=np.arange(150))
+    with mock.patch("arcticroute.solver._LANDMARK_MIN_NODES", 0):
+        assert solver_module._landmarks(g) is None  # the first query: not yet
+        marks = solver_module._landmarks(g)
+    assert marks is not None
+    assert len(set(marks.nodes.tolist())) == marks.nodes.size
+    for target in range(0, 150, 7):
+        for v in range(150):
+            bound = kern._landmark_bound(marks.codes, marks.unit_h, v, target)
+            assert bound <= exact[v, target] + 1e-12, (v, target)
+    ep = _epochs(None)
+    for origin, target in [(0, 149), (3, 77), (140, 12), (5, 5)]:
+        got = kern.earliest_arrival_path(
+            g.indptr,
+            g.head,
+            g.arc_hours,
+            g.arc_litres,
+            np.zeros(g.n_arcs, np.int64),
+            np.ones(0, np.bool_),
+            ep.ptr,
+            ep.start,
+            ep.open,
+            ep.speed,
+            ep.fuel,
+            g.node_x_km,
+            g.node_y_km,
+            0.0,
+            marks.codes,
+            marks.unit_h,
+            origin,
+            target,
+            0.0,
+        )
+        assert got[0] == pytest.approx(exact[origin, target], rel=1e-12)
+        if np.isfinite(got[0]):
+            check_path(g, got[3], origin, target)
+            assert g.arc_hours[got[3]].sum() == pytest.approx(got[0], rel=1e-12)
+    # codes: never above the hours, one unit more is above them
+    dist = exact[0]
+    codes, unit = kern.landmark_column(dist)
+    finite = np.isfinite(dist)
+    assert (codes[~finite] == kern.LANDMARK_NONE).all()
+    assert (codes[finite] * unit <= dist[finite]).all()
+    assert ((codes[finite] + 1.0) * unit > dist[finite]).all()

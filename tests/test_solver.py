@@ -109,8 +109,12 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
         with mock.patch("arcticroute.solver._CATCHMENT_ENTRIES", 0.7):
             run(graph, weather, q)
             blocked = run(graph, weather, q)
+    # and with landmarks for the earliest-arrival search (built at a graph's second query)
+    with mock.patch("arcticroute.solver._LANDMARK_MIN_NODES", 0):
+        run(graph, weather, q)
+        marked = run(graph, weather, q)
     fast = run(graph, weather, q)
-    for other in (slow, threaded, tight, blocked):
+    for other in (slow, threaded, tight, blocked, marked):
         assert other.feasible == fast.feasible
         if fast.feasible:
             assert other.plans[0].arrive_h == pytest.approx(fast.plans[0].arrive_h, abs=1e-9)

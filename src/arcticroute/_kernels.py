@@ -37,6 +37,7 @@ __all__ = [
     "KIND_ORIGIN",
     "KIND_REFUEL",
     "KIND_REST",
+    "LANDMARK_NONE",
     "LF_BURN",
     "LF_DRIVE",
     "LF_FUEL",
@@ -71,6 +72,7 @@ __all__ = [
     "earliest_arrival_path",
     "f32_below",
     "label_search",
+    "landmark_column",
     "least_per_km",
     "node_table",
     "quantize_catchments",
@@ -1907,6 +1909,64 @@ def stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t):
     return _stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t)
 
 
+# ---- landmarks (ALT) ------------------------------------------------------------------
+#
+# A landmark L bounds the hours from v to t from below by the triangle inequality, both
+# ways: d(v, t) >= d(v, L) - d(t, L) and d(v, t) >= d(L, t) - d(L, v). Columns of
+# `landmark_columns` hold d(., L) ("to") or d(L, .) ("from") as 16-bit codes c with
+# c * unit <= d < (c + 1) * unit, 65535 for unreachable.
+
+LANDMARK_NONE = 65535
+
+
+@nb.njit(cache=True, nogil=True)
+def _landmark_bound(landmarks, landmark_h, v, t):  # type: ignore[no-untyped-def]
+    # Columns 0 .. k-1 are "to", k .. 2k-1 "from" (k = half the columns).
+    k = landmarks.shape[1] // 2
+    best = 0.0
+    for c in range(2 * k):
+        cv = np.int64(landmarks[v, c])
+        ct = np.int64(landmarks[t, c])
+        if c < k:  # d(v, L) - d(t, L)
+            near, far = ct, cv
+        else:  # d(L, t) - d(L, v)
+            near, far = cv, ct
+        if near == LANDMARK_NONE:
+            continue
+        if far == LANDMARK_NONE:
+            return _INF  # reaches L (or is reached from it) but the other cannot: no path
+        x = (far - near - 1) * landmark_h[c]
+        if x > best:
+            best = x
+    return best
+
+
+@nb.njit(_sig(("uint16[::1]", _f8), _af8), cache=True, nogil=True)
+def landmark_column(dist):  # type: ignore[no-untyped-def]
+    """Hours to or from a landmark as 16-bit codes, and the hours a code stands for.
+
+    Each code times the unit is never above the distance and one unit more is above it;
+    ``inf`` becomes `LANDMARK_NONE`.
+    """
+    longest = 0.0
+    for v in range(dist.shape[0]):
+        if dist[v] < _INF and dist[v] > longest:
+            longest = dist[v]
+    unit = max(longest, 1e-9) / (LANDMARK_NONE - 2)
+    codes = np.empty(dist.shape[0], np.uint16)
+    for v in range(dist.shape[0]):
+        if dist[v] == _INF:
+            codes[v] = LANDMARK_NONE
+        else:
+            c = min(int(dist[v] / unit), LANDMARK_NONE - 2)
+            while c > 0 and c * unit > dist[v]:
+                c -= 1
+            while (c + 1) * unit <= dist[v]:
+                c += 1
+            codes[v] = c
+    return codes, unit
+
+
 @nb.njit(
     _sig(
         (_f8, _f8, _i8, _ai8, _af8),
@@ -1924,6 +1984,8 @@ def stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t):
         _af8,  # x_km
         _af8,  # y_km
         _f8,  # h_per_km
+        "uint16[:, ::1]",  # landmarks
+        _af8,  # landmark_h
         _i8,  # origin
         _i8,  # target
         _f8,  # depart
@@ -1946,6 +2008,8 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
     x_km,
     y_km,
     h_per_km,
+    landmarks,
+    landmark_h,
     origin,
     target,
     depart,
@@ -1975,6 +2039,15 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
     h_per_km : float
         Least hours per straight-line km of any arc in any weather still to come (the A*
         bound's factor, `least_per_km` over the fastest speed factor); 0 = no bound.
+    landmarks : array of uint16, shape (n, n_columns) or (0, 0)
+        Calm hours to and from landmarks as codes (`landmark_columns`); empty: none. The
+        A* bound is then the larger of the straight-line one and theirs (ALT: Goldberg &
+        Harrelson 2005), and a node is settled again if a later arc reaches it earlier
+        (the codes' rounding may make the bound inconsistent by a code or two; admissible
+        is enough with re-opening).
+    landmark_h : array of float64, shape (n_columns,)
+        Hours a code of each column stands for, over the fastest speed factor of any
+        weather still to come.
     origin, target : int
         Node indices.
     depart : float
@@ -2003,6 +2076,13 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
     # One cell with one epoch (no weather): every arc is entered at once at the same speed,
     # so the epoch look-up is skipped (a fifth of the search's time on the 250k lattice).
     one_epoch = ep_ptr.shape[0] == 2 and ep_ptr[1] - ep_ptr[0] == 1
+    use_lm = landmarks.shape[0] == n and landmarks.shape[1] > 0
+    # re-opening: an arc into a settled node is looked at when it could arrive earlier
+    fastest = 0.0
+    for k in range(ep_speed.shape[0]):
+        if ep_open[k] and ep_speed[k] > fastest:
+            fastest = ep_speed[k]
+    inv_fast = 1.0 / fastest if fastest > 0.0 else _INF
     d1 = np.full(n, _INF)
     d2 = np.full(n, _INF)
     hh = np.full(n, -1.0)  # cached bound, -1 = not computed yet
@@ -2032,7 +2112,7 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
                 continue
             u = head[e]
             pu = pos[u]
-            if pu == -2:
+            if pu == -2 and (not use_lm or t + arc_hours[e] * inv_fast >= d1[u]):
                 continue
             tau = t
             if one_epoch:
@@ -2060,6 +2140,10 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
                 if st != TRAV_OK or na > d1[u]:
                     continue
             nb_ = b + arc_litres[e] * ep_fuel[k]
+            if pu == -2:
+                if not na < d1[u]:
+                    continue
+                pu = -1  # settled too early: the bound was not consistent there
             if na < d1[u] or nb_ < d2[u]:
                 d1[u] = na
                 d2[u] = nb_
@@ -2074,7 +2158,11 @@ def earliest_arrival_path(  # type: ignore[no-untyped-def]
                         h = np.sqrt(dx * dx + dy * dy) * scale
                         if not np.isfinite(h):
                             h = 0.0
+                    if use_lm:
+                        h = max(h, _landmark_bound(landmarks, landmark_h, u, target))
                     hh[u] = h
+                if h == _INF:
+                    continue  # the landmarks show that u cannot reach the target
                 if pu < 0:
                     pu = size
                     size += 1

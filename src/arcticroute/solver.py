@@ -129,6 +129,14 @@ instead. The 1M benchmark lattice with a 30 L tank has 9.4 per node (56 MB kept)
 _MAX_CATCHMENT_DEPOTS = 65535
 """A depot's index in the catchments is 16 bits (`_kernels.quantize_catchments`)."""
 
+_LANDMARKS_PER_GRAPH = 8
+"""Landmarks of the earliest-arrival A* (`_landmarks`): two 16-bit columns each, 32 bytes
+a node (32 MB on the 1M lattice)."""
+
+_LANDMARK_MIN_NODES = 20_000
+"""Below this many nodes the straight-line bound is good enough (the search is quicker
+than the landmarks' build would be worth)."""
+
 _BLOCK_FILL = 0.6
 """Share of `_CATCHMENT_ENTRIES` per node that blocks of nodes are sized to fill: the first
 depots' catchments only estimate the rest, and fewer entries leave more memory to the
@@ -675,6 +683,7 @@ def _fastest(
     if least_l > q.start_fuel_l - q.reserve_l + TOL:
         return None
     arc_ok = _allowed_arcs(graph, banned_arcs, banned_nodes)
+    landmarks = _landmarks(graph)
     arrive, _litres, settled, arcs, departs = kern.earliest_arrival_path(
         _i8(graph.indptr),
         _i8(graph.head),
@@ -690,6 +699,8 @@ def _fastest(
         x_km,
         y_km,
         _least_per_km(graph, "hours") / fastest,
+        _NO_LANDMARKS if landmarks is None else landmarks.codes,
+        np.empty(0) if landmarks is None else landmarks.unit_h / fastest,
         q.origin,
         q.target,
         q.depart_h,
@@ -829,6 +840,8 @@ _CATCHMENTS: weakref.WeakKeyDictionary[
 build), or the entries a first query found too many for one per node."""
 
 
+_NO_LANDMARKS = np.zeros((0, 0), np.uint16)
+
 _NO_CATCHMENTS = (
     np.empty(0, np.int32),
     np.zeros(1, np.int64),
@@ -837,6 +850,93 @@ _NO_CATCHMENTS = (
     np.zeros(4),
 )
 """`_kernels.label_search`'s catchment arguments when its band table is complete."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Landmarks:
+    """Calm hours to and from a few far-apart nodes (`_kernels.landmark_column`).
+
+    Attributes
+    ----------
+    nodes : ndarray of int64
+        The landmarks.
+    codes : ndarray of uint16, shape (n_nodes, 2 * n_landmarks)
+        Per node: hours to each landmark, then hours from each, as codes.
+    unit_h : ndarray of float64, shape (2 * n_landmarks,)
+        Hours a code of each column stands for.
+    """
+
+    nodes: NDArray[np.int64]
+    codes: NDArray[np.uint16]
+    unit_h: NDArray[np.float64]
+
+
+_LANDMARKS: weakref.WeakKeyDictionary[CompiledGraph, _Landmarks | None] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per graph: its landmarks, or ``None`` after one earliest-arrival query (built at the
+second: a graph queried once does not pay for them)."""
+
+
+def _landmarks(graph: CompiledGraph) -> _Landmarks | None:
+    """The graph's landmarks for the earliest-arrival A*, from its second query on.
+
+    Chosen farthest first (each the node farthest, in calm hours there and back, from the
+    landmarks so far, starting from the node farthest from a central one), with calm hours
+    to and from each by a reverse and a forward search (on two threads on large graphs).
+    ``None`` on small graphs and at a graph's first query.
+    """
+    n = graph.n_nodes
+    if n < _LANDMARK_MIN_NODES or graph.n_arcs == 0:
+        return None
+    if graph not in _LANDMARKS:
+        _LANDMARKS[graph] = None
+        return None
+    found = _LANDMARKS[graph]
+    if found is not None:
+        return found
+    rptr, rtail, rarc = _reversed(graph)
+    indptr = _i8(graph.indptr)
+    head = _i8(graph.head)
+    hours = _f8(graph.arc_hours)
+    r_hours = hours[rarc]
+    none = np.empty(0)
+
+    def search(node: int, forward: bool) -> NDArray[np.float64]:
+        src = np.array([node], np.int64)
+        ptr, ends, w = (indptr, head, hours) if forward else (rptr, rtail, r_hours)
+        d: NDArray[np.float64] = kern.reverse_dijkstra(
+            ptr, ends, w, none, src, np.zeros(1), np.inf, -1
+        )[0]
+        return d
+
+    x = _f8(graph.node_x_km)
+    y = _f8(graph.node_y_km)
+    central = 0
+    if np.isfinite(x).all() and np.isfinite(y).all():
+        central = int(np.argmin(np.hypot(x - x.mean(), y - y.mean())))
+    far = search(central, True)
+    far[~np.isfinite(far)] = -1.0
+    node = int(np.argmax(far))
+    columns = np.empty((n, 2 * _LANDMARKS_PER_GRAPH), np.uint16)
+    unit_h = np.empty(2 * _LANDMARKS_PER_GRAPH)
+    nodes = []
+    spread = np.full(n, np.inf)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for i in range(_LANDMARKS_PER_GRAPH):
+            nodes.append(node)
+            to_l, from_l = pool.map(search, [node, node], [False, True])
+            for c, dist in ((i, to_l), (_LANDMARKS_PER_GRAPH + i, from_l)):
+                codes, unit = kern.landmark_column(dist)
+                columns[:, c] = codes
+                unit_h[c] = unit
+            np.minimum(spread, to_l + from_l, out=spread)
+            spread[~np.isfinite(spread)] = -1.0
+            node = int(np.argmax(spread))
+            spread[spread < 0.0] = np.inf
+    found = _Landmarks(np.array(nodes, np.int64), columns, unit_h)
+    _LANDMARKS[graph] = found
+    return found
 
 
 def _blocks(graph: CompiledGraph, nodes_per_block: float) -> tuple[NDArray[np.int32], int]:
