@@ -267,12 +267,18 @@ def worker_pairs(size: int, family: str, count: int) -> dict[str, Any]:
     lat = instances.build_lattice(size)
     kwargs = dict(FAMILIES[family])
     pairs = instances.random_pairs(lat, count)
-    # The first call warms up; the second may build the depot catchments.
+    # Warm-up, timed apart from the pairs: the first call; then what a batch study on one
+    # graph pays once, the builds that a graph's second query makes (the depot catchments
+    # at this tank when the main query needs stops; the landmarks at a second query that
+    # the earliest-arrival search answers).
+    main = (lat.origin, lat.target)
     t0 = time.perf_counter()
-    solve(lat.graph, *pairs[0], max_labels=MAX_LABELS, **kwargs)
+    solve(lat.graph, *main, max_labels=MAX_LABELS, **kwargs)
     first = time.perf_counter() - t0 + IMPORT_SECONDS
     t0 = time.perf_counter()
-    solve(lat.graph, *pairs[0], max_labels=MAX_LABELS, **kwargs)
+    solve(lat.graph, *main, max_labels=MAX_LABELS, **kwargs)
+    for _ in range(2):
+        solve(lat.graph, *main, **FAMILIES["static"])
     second = time.perf_counter() - t0
     seconds, labels, answers, floors = [], [], [], []
     for origin, target in pairs:

@@ -2034,7 +2034,9 @@ def solve(
     (`arcticroute._kernels.earliest_arrival_path`: no tank, no duty limit, waiting allowed
     anywhere; one label per node, since the speed model is FIFO). No plan arrives earlier,
     so when its path, replayed under the real rules, needs no refuelling stop, stands only
-    where it may and keeps the duty limit and the deadline, it is the answer.
+    where it may and keeps the duty limit and the deadline, it is the answer. On graphs of
+    at least 20,000 nodes its A* bound also uses eight landmarks (calm hours to and from
+    each), built at the graph's second query and kept while the graph lives.
 
     Otherwise the search is a multi-label A* (see `arcticroute._kernels.label_search`): a label
     dominates another at the same node and via stage when it is no later, has at least the
@@ -2052,7 +2054,13 @@ def solve(
     later stop within a tank of the one before in the same sense. That search runs over
     (node, deficit band) states, a sixteenth of a tank per band, as an A* towards the
     origin whose potential (`arcticroute._kernels.band_reach`, the same search forwards
-    on bands four times as wide) counts the stops a vehicle needs to get anywhere.
+    on bands four times as wide) counts the stops a vehicle needs to get anywhere. In
+    place of those two searches, the depot catchments give the same kind of bound with
+    the first leg exact in litres and the legs between depots exact: per graph and tank,
+    every node within a tank of each depot with its least litres and fastest hours there
+    (`arcticroute._kernels.depot_catchments`), built at the first query when they fit one
+    entry per node, else per block of neighbouring nodes at the second, and kept while the
+    graph lives; each bound's row is written the first time the label search reads it.
     """
     n = graph.n_nodes
     o = _check_node("origin", origin, n)
