@@ -378,3 +378,16 @@ def test_bad_avoid_area_exits_2_with_one_line(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_date_alone_departs_at_eight_and_a_deadline_ends_with_the_day(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # midnight would start a trip in the dark at the day's coldest: a date alone means the
+    # default hour of departure, and as a deadline the end of that day
+    assert localize("2027-03-10") == localize("2027-03-10T08:00")
+    assert localize("2027-03-10", "deadline") == localize("2027-03-11T00:00")
+    trip = ["plan", "--from", "Anadyr", "--to", "Egvekinot", "--vehicle", "trekol"]
+    assert main([*trip, "--depart", "2027-03-10", "--deadline", "2027-03-10"]) == 0
+    out = capsys.readouterr().out
+    assert "depart 2027-03-10T08:00:00+12:00" in out

@@ -362,9 +362,14 @@ def _build_parser() -> argparse.ArgumentParser:
     trip.add_argument("--vehicle", required=True, help="catalogue id or a .toml file")
     trip.add_argument("--via", action="append", metavar="PLACE", help="pass through (repeat)")
     trip.add_argument(
-        "--depart", help="YYYY-MM-DDTHH:MM; no offset = Chukotka time; default next 08:00"
+        "--depart",
+        help="YYYY-MM-DDTHH:MM (a date alone: 08:00 that day); no offset = Chukotka time; "
+        "default next 08:00",
     )
-    trip.add_argument("--deadline", help="latest acceptable arrival, same form as --depart")
+    trip.add_argument(
+        "--deadline",
+        help="latest acceptable arrival, same form as --depart (a date alone: end of that day)",
+    )
     trip.add_argument("--network", default="chukotka", help="chukotka or a GeoJSON file")
     trip.add_argument(
         "--weather",

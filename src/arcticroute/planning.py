@@ -84,9 +84,12 @@ def localize(value: dt.datetime | str, what: str = "departure") -> dt.datetime:
     Parameters
     ----------
     value
-        A datetime or ISO 8601 text (``2027-03-10T08:00``).
+        A datetime or ISO 8601 text (``2027-03-10T08:00``). Text with a date only
+        (``2027-03-10``) means 08:00 local that day for a departure (the default hour of
+        departure: midnight would start a trip in the dark at the day's coldest) and the
+        end of that day for a deadline.
     what
-        What the time is, for the error message (``departure``, ``deadline``).
+        What the time is: ``departure`` or ``deadline`` (also named in error messages).
 
     Returns
     -------
@@ -94,6 +97,15 @@ def localize(value: dt.datetime | str, what: str = "departure") -> dt.datetime:
         Timezone-aware, in Asia/Anadyr.
     """
     if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            day = None
+        if day is not None:
+            start = dt.datetime.combine(day, dt.time(), tzinfo=CHUKOTKA_TZ)
+            if what == "deadline":
+                return start + dt.timedelta(days=1)
+            return start.replace(hour=8)
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
