@@ -19,6 +19,10 @@ path problem with time windows": multi-label setting with dominance, used by `la
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import numba as nb
 import numpy as np
 from numba import literal_unroll
@@ -142,12 +146,51 @@ def _sig(ret: tuple[str, ...] | str, *args: str) -> str:
     return f"{out}({', '.join(args)})"
 
 
+class _Kernel:
+    """A kernel with explicit signatures, compiled (or loaded from the cache) at first call.
+
+    Compiling every kernel at import took 60-73 s from an empty cache before a first plan
+    that calls a few of them (the band searches and the catchments' build only run for
+    some range queries, the landmarks only on large graphs). Called from Python only:
+    kernels that other kernels call are plain ``nb.njit`` functions.
+    """
+
+    def __init__(self, signatures: str | list[str], py_func: Any) -> None:
+        self.signatures = signatures if isinstance(signatures, list) else [signatures]
+        self.py_func = py_func
+        self.__name__ = py_func.__name__
+        self.__qualname__ = py_func.__qualname__
+        self.__doc__ = py_func.__doc__
+        self.__module__ = py_func.__module__
+        self.__wrapped__ = py_func
+        self._compiled: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, *args: Any) -> Any:
+        compiled = self._compiled
+        if compiled is None:
+            with self._lock:  # two threads may call a kernel first at once
+                if self._compiled is None:
+                    self._compiled = nb.njit(self.signatures, cache=True, nogil=True)(self.py_func)
+                compiled = self._compiled
+        return compiled(*args)
+
+
+def _kernel(signatures: str | list[str]) -> Callable[[Any], _Kernel]:
+    """Decorator: `_Kernel` with these signatures (``cache=True``, ``nogil=True``)."""
+
+    def wrap(py_func: Any) -> _Kernel:
+        return _Kernel(signatures, py_func)
+
+    return wrap
+
+
 # --------------------------------------------------------------------------------------
 # Graph utilities
 # --------------------------------------------------------------------------------------
 
 
-@nb.njit(_sig((_ai8, _ai4, _ai4), _ai8, _ai8), cache=True, nogil=True)
+@_kernel(_sig((_ai8, _ai4, _ai4), _ai8, _ai8))
 def reverse_csr(indptr, head):  # type: ignore[no-untyped-def]
     """Reverse a CSR arc list by counting sort (stable in arc order).
 
@@ -350,13 +393,11 @@ def _warm_next(v, ptr, ends, arc_rows, node_rows, state_rows, n_slots):  # type:
         _warm_node(ends[e], node_rows, state_rows, n_slots)
 
 
-@nb.njit(
+@_kernel(
     [
         _sig((_af8, _af8, _f8), _ai8, heads, _af8, _af8, _ai8, _af8, _f8, _i8)
         for heads in (_ai4, _ai8)  # a reverse CSR's tails, or a forward CSR's heads
-    ],
-    cache=True,
-    nogil=True,
+    ]
 )
 def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node):  # type: ignore[no-untyped-def]
     """Lexicographic (w1, w2) Dijkstra towards ``sources`` over reversed arcs.
@@ -552,7 +593,7 @@ def _band_range(h_fuel, h_time, usable_l, band_l, per):  # type: ignore[no-untyp
     return node_lo, node_top, n_slots
 
 
-@nb.njit(
+@_kernel(
     _sig(
         (_af8_2, _f8),
         _ai8,
@@ -572,9 +613,7 @@ def _band_range(h_fuel, h_time, usable_l, band_l, per):  # type: ignore[no-untyp
         _f8,
         _i8,
         _f8,
-    ),
-    cache=True,
-    nogil=True,
+    )
 )
 def band_reach(  # type: ignore[no-untyped-def]
     indptr,
@@ -763,7 +802,7 @@ def band_reach(  # type: ignore[no-untyped-def]
     return table, fill
 
 
-@nb.njit(
+@_kernel(
     _sig(
         ("float32[:, ::1]", _f8, "boolean"),
         _ai8,
@@ -782,9 +821,7 @@ def band_reach(  # type: ignore[no-untyped-def]
         _i8,
         _f8,
         _f8,
-    ),
-    cache=True,
-    nogil=True,
+    )
 )
 def band_bound(  # type: ignore[no-untyped-def]
     rptr,
@@ -1084,7 +1121,7 @@ def _reset(seen, n_seen, dist, pos):  # type: ignore[no-untyped-def]
         pos[v] = -1
 
 
-@nb.njit(
+@_kernel(
     _sig(
         (_ai8, _i8, "boolean", _f8, "int32[:, ::1]", _af8_2),
         _ai8,
@@ -1102,9 +1139,7 @@ def _reset(seen, n_seen, dist, pos):  # type: ignore[no-untyped-def]
         "float32[::1]",
         _i8,
         _i8,
-    ),
-    cache=True,
-    nogil=True,
+    )
 )
 def depot_catchments(  # type: ignore[no-untyped-def]
     rptr,
@@ -1247,11 +1282,7 @@ def depot_catchments(  # type: ignore[no-untyped-def]
     return ptr, used, True, np.float64(used), leg_ends[:n_legs], leg_cost[:n_legs]
 
 
-@nb.njit(
-    _sig((_ai8, _ai4), _ai8, _ai4, "float32[::1]", "float32[::1]", _i8, _i8, _i8, _i8),
-    cache=True,
-    nogil=True,
-)
+@_kernel(_sig((_ai8, _ai4), _ai8, _ai4, "float32[::1]", "float32[::1]", _i8, _i8, _i8, _i8))
 def catchments_by_node(ptr, node, litres, hours, used_a, gap_from, used_b, n):  # type: ignore[no-untyped-def]
     """Regroup `depot_catchments`' entries by block, in place (a counting sort).
 
@@ -1306,11 +1337,7 @@ _U16 = "uint16[::1]"
 _Q_TOP = 65534  # largest code of a finite value; 65535 marks an unreachable entry
 
 
-@nb.njit(
-    _sig((_U16, _U16, _U16, _f8, _f8), _ai4, "float32[::1]", "float32[::1]", _f8),
-    cache=True,
-    nogil=True,
-)
+@_kernel(_sig((_U16, _U16, _U16, _f8, _f8), _ai4, "float32[::1]", "float32[::1]", _f8))
 def quantize_catchments(depot, litres, hours, usable_l):  # type: ignore[no-untyped-def]
     """The catchments in 6 bytes an entry: depot index, litres and hours as 16-bit codes.
 
@@ -1357,11 +1384,7 @@ C_SPEED_FACTOR = 3  # highest speed factor of any weather to come: hours over it
 _N_CPAR = 4
 
 
-@nb.njit(
-    _sig(_af8, "int32[:, ::1]", _af8_2, _i8, _ab1, _af8, _af8, _f8, _f8, _af8),
-    cache=True,
-    nogil=True,
-)
+@_kernel(_sig(_af8, "int32[:, ::1]", _af8_2, _i8, _ab1, _af8, _af8, _f8, _f8, _af8))
 def depot_hours(leg_ends, leg_cost, k, depot_ok, to_h, to_l, usable_l, refuel_h, cpar):  # type: ignore[no-untyped-def]
     """Per depot, a lower bound on the hours from it to the target after a stop there.
 
@@ -1462,7 +1485,7 @@ def band_slots(h_fuel, h_time, usable_l, band_l):  # type: ignore[no-untyped-def
     return n_slots
 
 
-@nb.njit(
+@_kernel(
     _sig(
         "float32[:, ::1]",
         _ai8,
@@ -1477,9 +1500,7 @@ def band_slots(h_fuel, h_time, usable_l, band_l):  # type: ignore[no-untyped-def
         _f8,
         _f8,
         _af8,
-    ),
-    cache=True,
-    nogil=True,
+    )
 )
 def catchment_table(  # type: ignore[no-untyped-def]
     node_ptr,
@@ -1567,7 +1588,7 @@ def _tail_of(indptr, e):  # type: ignore[no-untyped-def]
     return _last_at_most(indptr, 0, indptr.shape[0] - 2, e)
 
 
-@nb.njit(_sig(_f8, _ai8, _ai8, _af8, _af8, _af8), cache=True, nogil=True)
+@_kernel(_sig(_f8, _ai8, _ai8, _af8, _af8, _af8))
 def least_per_km(indptr, head, weight, x_km, y_km):  # type: ignore[no-untyped-def]
     """The least weight per straight-line km of any usable arc, 0 if unbounded.
 
@@ -1610,7 +1631,7 @@ def least_per_km(indptr, head, weight, x_km, y_km):  # type: ignore[no-untyped-d
     return 0.0
 
 
-@nb.njit(_sig(_af8, _af8, _af8, _ai8), cache=True, nogil=True)
+@_kernel(_sig(_af8, _af8, _af8, _ai8))
 def nearest_km(x_km, y_km, sinks):  # type: ignore[no-untyped-def]
     """Straight-line km from every node to the nearest of ``sinks``.
 
@@ -1758,7 +1779,7 @@ def _charged(ep_ptr, ep_start, ep_open, ep_speed, c, k, a, d, h, t_min):  # type
     return best
 
 
-@nb.njit(_sig(_f8, _ai8, _af8, _ab1, _af8, _i8, _f8, _f8, _f8), cache=True, nogil=True)
+@_kernel(_sig(_f8, _ai8, _af8, _ab1, _af8, _i8, _f8, _f8, _f8))
 def charged_hours(ep_ptr, ep_start, ep_open, ep_speed, c, t, h, t_min):  # type: ignore[no-untyped-def]
     """Driving hours charged to crew duty and risk for entering an arc at ``t``.
 
@@ -1800,11 +1821,7 @@ def charged_hours(ep_ptr, ep_start, ep_open, ep_speed, c, t, h, t_min):  # type:
     return _charged(ep_ptr, ep_start, ep_open, ep_speed, c, k, a, d, h, t_min)
 
 
-@nb.njit(
-    _sig((_i8, _f8, _f8, _i8), _ai8, _af8, _ab1, _af8, _i8, _f8, _f8),
-    cache=True,
-    nogil=True,
-)
+@_kernel(_sig((_i8, _f8, _f8, _i8), _ai8, _af8, _ab1, _af8, _i8, _f8, _f8))
 def traverse_arc(ep_ptr, ep_start, ep_open, ep_speed, c, t, h):  # type: ignore[no-untyped-def]
     """Traverse an arc under the time-dependent speed model (Ichoua et al. 2003).
 
@@ -1882,7 +1899,7 @@ def _stand_at(calm_from, shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_
     return _stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t)
 
 
-@nb.njit(_sig(_f8, "boolean", _ai8, _af8, _ab1, _af8, _i8, _i8, _f8), cache=True, nogil=True)
+@_kernel(_sig(_f8, "boolean", _ai8, _af8, _ab1, _af8, _i8, _i8, _f8))
 def stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t):  # type: ignore[no-untyped-def]
     """How long a vehicle may stand still at a node from time ``t``.
 
@@ -1941,7 +1958,7 @@ def _landmark_bound(landmarks, landmark_h, v, t):  # type: ignore[no-untyped-def
     return best
 
 
-@nb.njit(_sig(("uint16[::1]", _f8), _af8), cache=True, nogil=True)
+@_kernel(_sig(("uint16[::1]", _f8), _af8))
 def landmark_column(dist):  # type: ignore[no-untyped-def]
     """Hours to or from a landmark as 16-bit codes, and the hours a code stands for.
 
@@ -1967,7 +1984,7 @@ def landmark_column(dist):  # type: ignore[no-untyped-def]
     return codes, unit
 
 
-@nb.njit(
+@_kernel(
     _sig(
         (_f8, _f8, _i8, _ai8, _af8),
         _ai8,  # indptr
@@ -1989,9 +2006,7 @@ def landmark_column(dist):  # type: ignore[no-untyped-def]
         _i8,  # origin
         _i8,  # target
         _f8,  # depart
-    ),
-    cache=True,
-    nogil=True,
+    )
 )
 def earliest_arrival_path(  # type: ignore[no-untyped-def]
     indptr,
@@ -2285,7 +2300,7 @@ _SI_INCELL = 4
 _N_SI = 5
 
 
-@nb.njit(_sig(_af8_2, _af8_2, _af8_2, _af8_2, _af8, _af8, _ab1, _ab1, _ai8), cache=True, nogil=True)
+@_kernel(_sig(_af8_2, _af8_2, _af8_2, _af8_2, _af8, _af8, _ab1, _ab1, _ai8))
 def node_table(h_time, h_fuel, h_aux, lb_depot_l, node_stock, node_shelter, node_depot, node_cell):  # type: ignore[no-untyped-def]
     """The per-(node, via stage) rows `label_search` reads when it offers a label there.
 
@@ -2376,7 +2391,7 @@ _SIG_SEARCH = _sig(
 )
 
 
-@nb.njit(_SIG_SEARCH, cache=True, nogil=True)
+@_kernel(_SIG_SEARCH)
 def label_search(  # type: ignore[no-untyped-def]
     indptr,
     head,
