@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 from dataclasses import replace
 from unittest import mock
 
+import numba as nb
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -857,3 +860,27 @@ def test_landmark_bound_never_exceeds_the_hours(seed: int) -> None:
     assert (codes[~finite] == kern.LANDMARK_NONE).all()
     assert (codes[finite] * unit <= dist[finite]).all()
     assert ((codes[finite] + 1.0) * unit > dist[finite]).all()
+
+
+def test_a_kernel_compiles_at_first_call_and_a_slow_compile_says_so_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # compiled at the first call (not at import), under its explicit signature
+    def double(x):  # type: ignore[no-untyped-def]
+        return 2.0 * x
+
+    kernel = kern._Kernel("float64(float64)", double)
+    assert kernel._compiled is None
+    assert kernel(1.5) == 3.0
+    assert kernel(2) == 4.0  # an int converts to the signature's float
+    assert kernel._compiled.signatures == [(nb.float64,)]
+    assert kernel.__name__ == "double"
+    # the notice a slow compile gives (on a timer): once per process
+    with (
+        mock.patch.object(kern, "_compile_noticed", threading.Event()),
+        caplog.at_level(logging.INFO, logger="arcticroute"),
+    ):
+        kern._notice_compiling()
+        kern._notice_compiling()
+    notices = [r for r in caplog.records if "compiling the route solver" in r.getMessage()]
+    assert len(notices) == 1

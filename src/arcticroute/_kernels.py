@@ -19,6 +19,7 @@ path problem with time windows": multi-label setting with dominance, used by `la
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -146,6 +147,25 @@ def _sig(ret: tuple[str, ...] | str, *args: str) -> str:
     return f"{out}({', '.join(args)})"
 
 
+_LOG = logging.getLogger("arcticroute")
+
+_COMPILE_NOTICE_S = 2.0
+"""A kernel still compiling after this many seconds logs, once per process, that it does
+(INFO on the ``arcticroute`` logger, which the command line prints): loading it from the
+cache takes milliseconds, compiling it up to half a minute."""
+
+_compile_noticed = threading.Event()
+
+
+def _notice_compiling() -> None:
+    if not _compile_noticed.is_set():
+        _compile_noticed.set()
+        _LOG.info(
+            "compiling the route solver for this machine (once: numba keeps it in its cache; "
+            "this can take a minute)"
+        )
+
+
 class _Kernel:
     """A kernel with explicit signatures, compiled (or loaded from the cache) at first call.
 
@@ -171,7 +191,14 @@ class _Kernel:
         if compiled is None:
             with self._lock:  # two threads may call a kernel first at once
                 if self._compiled is None:
-                    self._compiled = nb.njit(self.signatures, cache=True, nogil=True)(self.py_func)
+                    notice = threading.Timer(_COMPILE_NOTICE_S, _notice_compiling)
+                    notice.daemon = True
+                    notice.start()
+                    try:
+                        jit = nb.njit(self.signatures, cache=True, nogil=True)
+                        self._compiled = jit(self.py_func)
+                    finally:
+                        notice.cancel()
                 compiled = self._compiled
         return compiled(*args)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -422,6 +423,24 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _ToStderr(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is when a record comes (not when it was made)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr, flush=True)
+
+
+def _show_progress_notices() -> None:
+    # INFO of the package's logger on stderr (e.g. that the solver is being compiled, the
+    # first time on a machine), unless the caller has set up logging for it already
+    log = logging.getLogger("arcticroute")
+    if not log.handlers:
+        handler = _ToStderr()
+        handler.setFormatter(logging.Formatter("arcticroute: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
@@ -436,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 success, 1 no feasible route, 2 bad input.
     """
     args = _build_parser().parse_args(argv)
+    _show_progress_notices()
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
