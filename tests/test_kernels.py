@@ -600,43 +600,29 @@ def catchments(
     node = np.empty(2 * room, np.int32)
     litres = np.empty(2 * room, np.float32)
     hours = np.empty(2 * room, np.float32)
-    common = (graph.arc_litres, graph.arc_hours)
-    a = kern.depot_catchments(
-        rptr,
-        rtail,
-        rarc,
-        *common,
-        depots[:split],
-        tank,
-        block,
-        n_blocks,
-        depot_index,
-        node,
-        litres,
-        hours,
-        0,
-        room,
+    a, b = (
+        kern.depot_catchments(
+            rptr,
+            rtail,
+            rarc,
+            graph.arc_litres,
+            graph.arc_hours,
+            part,
+            tank,
+            block,
+            n_blocks,
+            depot_index,
+            node,
+            litres,
+            hours,
+            start,
+            room,
+        )
+        for part, start in ((depots[:split], 0), (depots[split:], room))
     )
-    b = kern.depot_catchments(
-        rptr,
-        rtail,
-        rarc,
-        *common,
-        depots[split:],
-        tank,
-        block,
-        n_blocks,
-        depot_index,
-        node,
-        litres,
-        hours,
-        room,
-        room,
-    )
-    assert a[2]
-    assert b[2]
-    assert a[3] == a[1]
-    assert b[3] == b[1]
+    for part in (a, b):
+        assert part[2]  # complete
+        assert part[3] == part[1]  # its estimate is then the entries
     ptr = np.concatenate([a[0], b[0][1:]])
     node_ptr, depot = kern.catchments_by_node(ptr, node, litres, hours, a[1], room, b[1], n_blocks)
     total = a[1] + b[1]

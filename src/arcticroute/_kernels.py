@@ -53,6 +53,7 @@ __all__ = [
     "LI_TAGS",
     "LK_ARC",
     "LK_PRED",
+    "N_CPAR",
     "OBJ_FUEL",
     "OBJ_PARETO",
     "OBJ_RISK",
@@ -1252,6 +1253,7 @@ def depot_catchments(  # type: ignore[no-untyped-def]
         m = members.shape[0]
         at = start + used
         fresh = 0
+        first_leg = n_legs  # this depot's legs, whose hours the second search gives
         fits = True
         for j in range(m):
             v = members[j]
@@ -1295,9 +1297,7 @@ def depot_catchments(  # type: ignore[no-untyped-def]
             x = f32_below(dist[v])
             if x < hours[s]:
                 hours[s] = x
-        for p in range(n_legs - 1, -1, -1):
-            if leg_ends[p, 1] != depot_index[d]:
-                break
+        for p in range(first_leg, n_legs):
             leg_cost[p, 1] = dist[leg_node[p]]
         _reset(seen, n_seen, dist, pos)
         for j in range(m):
@@ -1408,7 +1408,7 @@ C_LITRES_UNIT = 0
 C_HOURS_UNIT = 1
 C_FUEL_FACTOR = 2  # least fuel factor of any weather to come (>= 1): litres times it
 C_SPEED_FACTOR = 3  # highest speed factor of any weather to come: hours over it
-_N_CPAR = 4
+N_CPAR = 4  # length of ``cpar``
 
 
 @_kernel(_sig(_af8, "int32[:, ::1]", _af8_2, _i8, _ab1, _af8, _af8, _f8, _f8, _af8))

@@ -123,8 +123,9 @@ target, and a wider slack does not change that."""
 _CATCHMENT_ENTRIES = 12.0
 """Most (node, depot) entries per node of the graph that `_catchments` keeps (6 B each,
 and 12 B each while they are built): beyond it the band searches bound the refuelling stops
-instead. The 1M benchmark lattice with a 30 L tank has 9.4 per node (56 MB kept); with
-60 L, 45 (too many beside the labels)."""
+instead, or blocks of nodes share entries (`_BLOCK_FILL`). The 1M benchmark lattice with
+a 30 L tank has 9.4 per node (56 MB kept); with 60 L, 31.7 (190 MB: in blocks of about
+four nodes, 7.9 per node)."""
 
 _MAX_CATCHMENT_DEPOTS = 65535
 """A depot's index in the catchments is 16 bits (`_kernels.quantize_catchments`)."""
@@ -140,7 +141,8 @@ than the landmarks' build would be worth)."""
 _BLOCK_FILL = 0.6
 """Share of `_CATCHMENT_ENTRIES` per node that blocks of nodes are sized to fill: the first
 depots' catchments only estimate the rest, and fewer entries leave more memory to the
-labels (on the 1M lattice with a 60 L tank, 45 entries per node: blocks of 7.5 nodes)."""
+labels (on the 1M lattice with a 60 L tank the first depots estimate 29 entries per node:
+blocks of four nodes, 7.9 M entries)."""
 
 _MAX_BLOCK_TRIES = 3
 """Tries at building the catchments with ever larger blocks before the band searches
@@ -847,7 +849,7 @@ _NO_CATCHMENTS = (
     np.zeros(1, np.int64),
     *(np.empty(0, np.uint16),) * 3,
     np.empty(0),
-    np.zeros(4),
+    np.zeros(kern.N_CPAR),
 )
 """`_kernels.label_search`'s catchment arguments when its band table is complete."""
 
@@ -915,9 +917,11 @@ def _landmarks(graph: CompiledGraph) -> _Landmarks | None:
     central = 0
     if np.isfinite(x).all() and np.isfinite(y).all():
         central = int(np.argmin(np.hypot(x - x.mean(), y - y.mean())))
-    far = search(central, True)
-    far[~np.isfinite(far)] = -1.0
-    node = int(np.argmax(far))
+
+    def farthest(dist: NDArray[np.float64]) -> int:
+        return int(np.argmax(np.where(np.isfinite(dist), dist, -1.0)))
+
+    node = farthest(search(central, True))
     columns = np.empty((n, 2 * _LANDMARKS_PER_GRAPH), np.uint16)
     unit_h = np.empty(2 * _LANDMARKS_PER_GRAPH)
     nodes = []
@@ -931,9 +935,7 @@ def _landmarks(graph: CompiledGraph) -> _Landmarks | None:
                 columns[:, c] = codes
                 unit_h[c] = unit
             np.minimum(spread, to_l + from_l, out=spread)
-            spread[~np.isfinite(spread)] = -1.0
-            node = int(np.argmax(spread))
-            spread[spread < 0.0] = np.inf
+            node = farthest(spread)
     found = _Landmarks(np.array(nodes, np.int64), columns, unit_h)
     _LANDMARKS[graph] = found
     return found
@@ -1088,33 +1090,36 @@ def _build_catchments(
     )
 
 
-def _catchment_bound(
-    catchments: _Catchments,
+def _catchment_args(
+    catchments: _Catchments | None,
     depots: NDArray[np.int64],
     h_time: NDArray[np.float64],
     h_fuel: NDArray[np.float64],
     q: _Query,
     cell_fuel: NDArray[np.float64],
     cell_speed: NDArray[np.float64],
-) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
-    """Per depot, the hours on after a stop there, and the catchments' ``cpar``.
+) -> tuple[Any, ...] | None:
+    """`_kernels.label_search`'s catchment arguments, for it to write the band table's rows.
 
-    What `_kernels.label_search` needs besides the catchments to write the band table's
-    rows as it reads them (`_kernels.depot_hours`). ``None`` when some weather to come
-    burns less than calm (the catchments end at a calm tank) or never lets anything move.
+    The catchments by block, per depot the hours on after a stop there
+    (`_kernels.depot_hours`), and ``cpar``. ``None`` without catchments, or when some
+    weather to come burns less than calm (the catchments end at a calm tank) or never lets
+    anything move: the band searches bound the stops then.
     """
+    if catchments is None:
+        return None
     open_fuel = cell_fuel[np.isfinite(cell_fuel)]
     fuel_factor = float(open_fuel.min()) if open_fuel.size else math.inf
     speed_factor = float(cell_speed.max(initial=0.0))
     if not (1.0 <= fuel_factor < math.inf and speed_factor > 0.0):
         return None
-    cpar = np.zeros(4, np.float64)
+    cpar = np.zeros(kern.N_CPAR, np.float64)
     cpar[kern.C_LITRES_UNIT] = catchments.litres_unit
     cpar[kern.C_HOURS_UNIT] = catchments.hours_unit
     cpar[kern.C_FUEL_FACTOR] = fuel_factor
     cpar[kern.C_SPEED_FACTOR] = speed_factor
     all_depots = catchments.depots
-    depot_h: NDArray[np.float64] = kern.depot_hours(
+    depot_h = kern.depot_hours(
         catchments.leg_ends,
         catchments.leg_cost,
         all_depots.size,
@@ -1125,7 +1130,15 @@ def _catchment_bound(
         q.refuel_h,
         cpar,
     )
-    return depot_h, cpar
+    return (
+        catchments.block,
+        catchments.block_ptr,
+        catchments.depot,
+        catchments.litres,
+        catchments.hours,
+        depot_h,
+        cpar,
+    )
 
 
 def _band_table(
@@ -1390,25 +1403,18 @@ def _search(
         )  # before the band searches: 64 MB less at their peak on the 1M lattice
         h_band = no_band
         band_l = 0.0
-        lazy: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
         c_args: tuple[Any, ...] = _NO_CATCHMENTS
         if use_band:
             band_l = usable / _BANDS_PER_TANK
             deficit = h_fuel[0, q.origin] - (q.start_fuel_l - q.reserve_l)
-            if catchments is not None:
-                lazy = _catchment_bound(catchments, depots, h_time[0], h_fuel[0], q, minff, maxsp)
-            if lazy is not None and catchments is not None:
+            from_catchments = _catchment_args(
+                catchments, depots, h_time[0], h_fuel[0], q, minff, maxsp
+            )
+            if from_catchments is not None:
                 # rows written by the label search as it reads them (a few per cent of them)
+                c_args = from_catchments
                 n_slots = kern.band_slots(h_fuel[0], h_time[0], usable, band_l)
                 h_band = np.empty((n, n_slots), np.float32)
-                c_args = (
-                    catchments.block,
-                    catchments.block_ptr,
-                    catchments.depot,
-                    catchments.litres,
-                    catchments.hours,
-                    *lazy,
-                )
             else:
                 h_band = _band_table(
                     (indptr, head, arc_hours, arc_cell, _f8(maxsp), arc_ok),
