@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from arcticroute import _kernels as kern
+from arcticroute import solver as solver_module
 from arcticroute.solver import (
     CompiledGraph,
     WeatherTable,
@@ -138,6 +139,22 @@ def test_nearest_km_matches_brute_force_and_bounds_the_litres_to_a_sink(
     per_km = kern.least_per_km(g.indptr, g.head, g.arc_litres, x, y)
     litres = dijkstra(matrix(g, g.arc_litres).T, indices=sinks, min_only=True)
     assert np.all(got * per_km * (1.0 - 1e-12) <= litres)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(0, 8))
+def test_km_to_nearest_adds_the_target_to_the_depots_kept_per_graph(
+    seed: int, n_depots: int
+) -> None:
+    g = random_graph(seed, n=60, m=300)
+    rng = np.random.default_rng(seed)
+    x, y = g.node_x_km, g.node_y_km
+    for _ in range(2):  # other depots the second time: the kept distances are not reused
+        depots = np.sort(rng.choice(g.n_nodes, n_depots, replace=False)).astype(np.int64)
+        target = int(rng.integers(g.n_nodes))
+        for _ in range(2):  # the second call reads the kept distances
+            got = solver_module._km_to_nearest(g, depots, target)
+            sinks = np.append(depots, target)
+            np.testing.assert_array_equal(got, kern.nearest_km(x, y, sinks))
 
 
 def test_nearest_km_without_sinks_is_inf() -> None:
@@ -757,7 +774,6 @@ def test_catchments_per_block_from_the_second_query() -> None:
     # on them (band searches) and notes how many entries there would be; the second builds
     # them per block of neighbouring nodes. Same answers all along; the blocks are squares
     # that cover every node.
-    from arcticroute import solver as solver_module
 
     classes = synthetic_terrain(40, 40, seed=4, cell_km=2.5)
     speed = {"trail": 35.0, "tundra": 22.0, "river_ice": 38.0, "sea_ice": 20.0, "deep_snow": 15.0}
@@ -799,7 +815,6 @@ def test_landmark_bound_never_exceeds_the_hours(seed: int) -> None:
     # From every node to every target: the landmarks' bound is at most the least hours,
     # inf exactly where the target cannot be reached (when the landmarks show it), and
     # the earliest-arrival search with them finds the same hours as scipy.
-    from arcticroute import solver as solver_module
 
     g = random_graph(seed, n=150, m=500)
     exact = dijkstra(matrix(g, g.arc_hours), indices=np.arange(150))

@@ -1228,6 +1228,30 @@ def _band_table(
         widen += 1
 
 
+_NEAREST_DEPOT: weakref.WeakKeyDictionary[
+    CompiledGraph, tuple[NDArray[np.int64], NDArray[np.float64]]
+] = weakref.WeakKeyDictionary()
+"""Per graph: the depots last asked for and the straight-line km to the nearest of them."""
+
+
+def _km_to_nearest(
+    graph: CompiledGraph, depots: NDArray[np.int64], target: int
+) -> NDArray[np.float64]:
+    """Straight-line km from every node to the nearest depot or the target (a new array).
+
+    The depots' part (`_kernels.nearest_km`, 55 ms on the 1M lattice) is kept per graph
+    for the same depots; the target's is added per query.
+    """
+    x_km = _f8(graph.node_x_km)
+    y_km = _f8(graph.node_y_km)
+    found = _NEAREST_DEPOT.get(graph)
+    if found is None or not np.array_equal(found[0], depots):
+        found = (depots.copy(), kern.nearest_km(x_km, y_km, depots))
+        _NEAREST_DEPOT[graph] = found
+    km: NDArray[np.float64] = kern.nearest_km(x_km, y_km, np.array([target], np.int64))
+    return np.minimum(km, found[1], out=km)
+
+
 def _search(
     graph: CompiledGraph,
     q: _Query,
@@ -1274,15 +1298,7 @@ def _search(
     t_last = float(last_start.max())
     static = t_last <= q.depart_h
 
-    # Arc weights under the kindest weather, built in place: on a large lattice every
-    # temporary of this size is ~60 MB. The reverse searches read them in reverse-CSR
-    # order; only the hours are also needed in forward order (the band search's potential).
     rptr, rtail, rarc = _reversed(graph)
-    banned = None if arc_ok.all() else ~arc_ok
-    rw_litres = _kindest(arc_litres, minff, arc_cell, banned, np.multiply)[rarc]
-    w_time = _kindest(arc_hours, maxsp, arc_cell, banned, np.divide)
-    del banned
-
     points = [*q.via, q.target]
     n_st = len(points)
 
@@ -1336,7 +1352,7 @@ def _search(
         per_km = _least_litres_per_km(graph, minff)
         if not per_km > 0.0:  # no straight-line bound (e.g. nodes without coordinates)
             return np.zeros(n)
-        lb: NDArray[np.float64] = kern.nearest_km(_f8(graph.node_x_km), _f8(graph.node_y_km), sinks)
+        lb = _km_to_nearest(graph, depots, q.target)
         np.multiply(lb, per_km * (1.0 - 1e-12), out=lb)
         lb[lb > usable + TOL] = np.inf
         return lb
@@ -1354,6 +1370,15 @@ def _search(
     band_wanted = stops_cost_time and not q.via and depots.size > 0
     use_hr = objective in (kern.OBJ_RISK, kern.OBJ_PARETO)
     try:
+        # Arc weights under the kindest weather, built in place: on a large lattice every
+        # temporary of this size is ~60 MB. The reverse searches read them in reverse-CSR
+        # order (the two gathers, ~30 ms each on the 1M lattice, on two threads); only the
+        # hours are also needed in forward order (the band search's potential).
+        banned = None if arc_ok.all() else ~arc_ok
+        w_time = _kindest(arc_hours, maxsp, arc_cell, banned, np.divide)
+        fut_rw_time = pool.submit(np.take, w_time, rarc) if pool is not None else None
+        rw_litres = _kindest(arc_litres, minff, arc_cell, banned, np.multiply)[rarc]
+        del banned
         # The litres to the target come first: the band searches wait for them, while the
         # depot bound is read only by the label search (0.07 s at 1M, first, held them up).
         fut_h_fuel = pool.submit(litres_to_target, rw_litres) if pool is not None else None
@@ -1363,7 +1388,7 @@ def _search(
         fut_lb_depot = (
             pool.submit(litres_to_depot, depot_litres) if pool is not None and finite_tank else None
         )
-        rw_time = w_time[rarc]
+        rw_time = fut_rw_time.result() if fut_rw_time is not None else w_time[rarc]
         rw_risk = no_w
         if use_hr:
             with np.errstate(invalid="ignore"):
