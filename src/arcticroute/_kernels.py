@@ -1064,6 +1064,13 @@ def _grow_f(a, rows):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True, nogil=True)
+def _grow_f4(a, rows):  # type: ignore[no-untyped-def]
+    b = np.empty((rows, a.shape[1]), np.float32)
+    b[: a.shape[0]] = a
+    return b
+
+
+@nb.njit(cache=True, nogil=True)
 def _grow_i4(a, rows):  # type: ignore[no-untyped-def]
     b = np.empty((rows, a.shape[1]), np.int32)
     b[: a.shape[0]] = a
@@ -2490,8 +2497,9 @@ def label_search(  # type: ignore[no-untyped-def]
     h_band : array of float32, shape (n, n_band_slots) or (1, 1)
         Lower bound on the hours to the target of a label that must refuel first, per
         deficit band (`band_bound`); used with ``refuel_bound`` when ``n_band_slots > 0``
-        (no via points). With ``lazy_band`` its rows are written here, each the first time
-        it is read (`catchment_row`), from the next seven arguments.
+        (no via points). With ``lazy_band`` it is empty, shape (0, n_band_slots): the
+        search writes each node's row the first time it reads it (`catchment_row`), from
+        the next seven arguments.
     block, c_ptr, c_depot, c_litres, c_hours : arrays
         Each node's block and the depot catchments by block (`catchment_table`); empty
         without ``lazy_band``.
@@ -2565,6 +2573,14 @@ def label_search(  # type: ignore[no-untyped-def]
     stop_when_full = ipar[8] != 0
     reserve_rows = ipar[9]
     lazy_band = ipar[10] != 0
+    # With ``lazy_band`` the rows are kept in the order they are written (``band_row[w]``:
+    # node w's, valid once its node-table flag says so): a row per node reached, not per
+    # node (on the 1M lattice the full table's pages took 50 MB at the 60 L query's peak).
+    band = h_band
+    band_row = np.empty(n if lazy_band else 0, np.int32)
+    n_band_rows = 0
+    if lazy_band:
+        band = np.empty((4096, n_band_slots), np.float32)
     usable = capacity - reserve
     cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
     cmp_risk = objective in (OBJ_RISK, OBJ_PARETO)
@@ -2663,7 +2679,9 @@ def label_search(  # type: ignore[no-untyped-def]
         # the rows every arc's offer reads: the head's bounds and flags, and its bands
         for e in range(indptr[v], indptr[v + 1]):
             prefetch(node_tab[head[e] * nst + stg], 0)
-            if n_band_slots > 0:
+            if lazy_band:
+                prefetch(band_row, head[e])
+            elif n_band_slots > 0:
                 prefetch(h_band[head[e]], 0)
         t = lab_f[lab, LF_T]
         fuel = lab_f[lab, LF_FUEL]
@@ -2934,10 +2952,15 @@ def label_search(  # type: ignore[no-untyped-def]
                         q1 += refuel_h * k
                         if n_band_slots > 0 and deficit < _INF:
                             lo = band_lo(hf, usable, band_l)
+                            r = w
                             if lazy_band and (node_ti[bi, _NT_NODE] & _NT_ROW_WRITTEN) == 0:
+                                if n_band_rows == band.shape[0]:
+                                    band = _grow_f4(band, n_band_rows + (n_band_rows >> 1))
+                                band_row[w] = n_band_rows
+                                n_band_rows += 1
                                 b = block[w]
                                 catchment_row(
-                                    h_band[w],
+                                    band[band_row[w]],
                                     hf,
                                     lo,
                                     c_ptr[b],
@@ -2952,8 +2975,10 @@ def label_search(  # type: ignore[no-untyped-def]
                                     cpar,
                                 )
                                 node_ti[bi, _NT_NODE] |= _NT_ROW_WRITTEN
+                            if lazy_band:
+                                r = band_row[w]
                             j = min(max(int(deficit / band_l) - lo, 0), n_band_slots - 1)
-                            q1 = max(q1, t2 + h_band[w, j])
+                            q1 = max(q1, t2 + band[r, j])
                 q2 = b2 + hf
             if q1 == _INF:
                 continue  # no depot in reach leads on to the target (`catchment_table`)

@@ -1376,7 +1376,7 @@ def _search(
         # hours are also needed in forward order (the band search's potential).
         banned = None if arc_ok.all() else ~arc_ok
         w_time = _kindest(arc_hours, maxsp, arc_cell, banned, np.divide)
-        fut_rw_time = pool.submit(np.take, w_time, rarc) if pool is not None else None
+        fut_rw_time = pool.submit(w_time.__getitem__, rarc) if pool is not None else None
         rw_litres = _kindest(arc_litres, minff, arc_cell, banned, np.multiply)[rarc]
         del banned
         # The litres to the target come first: the band searches wait for them, while the
@@ -1439,7 +1439,7 @@ def _search(
                 # rows written by the label search as it reads them (a few per cent of them)
                 c_args = from_catchments
                 n_slots = kern.band_slots(h_fuel[0], h_time[0], usable, band_l)
-                h_band = np.empty((n, n_slots), np.float32)
+                h_band = np.empty((0, n_slots), np.float32)
             else:
                 h_band = _band_table(
                     (indptr, head, arc_hours, arc_cell, _f8(maxsp), arc_ok),
