@@ -57,6 +57,8 @@ MAX_LABELS = 20_000_000  # about 2.6 GB of labels: a guard, not a tuning knob
 WORKER_TIMEOUT_S = 1800.0
 SLOW_CALL_S = 5.0  # a first call slower than this gets a single warm run
 VERY_SLOW_CALL_S = 120.0  # ... and slower than this, none (its time is the first call's)
+MIN_TIMED_S = 1.0  # fast calls get more warm runs, until this many seconds of them ...
+MAX_FAST_RUNS = 50  # ... but no more than this
 
 # family -> keyword arguments of solve() (besides graph, origin, target)
 FAMILIES: dict[str, dict[str, Any]] = {
@@ -84,17 +86,20 @@ def _rss_mb() -> float:
 
 
 def _time(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """First-call seconds, median of ``repeat`` warm calls, and the last value.
+    """First-call seconds, median of the warm calls, and the last value.
 
-    A first call slower than `SLOW_CALL_S` gets one warm run only, and one slower than
-    `VERY_SLOW_CALL_S` none (the JIT cache load is then noise).
+    ``repeat`` warm calls, more for fast ones (until `MIN_TIMED_S` of them, at most
+    `MAX_FAST_RUNS`). A first call slower than `SLOW_CALL_S` gets one warm run only, and
+    one slower than `VERY_SLOW_CALL_S` none (the JIT cache load is then noise).
     """
     t0 = time.perf_counter()
     value = fn()
     first = time.perf_counter() - t0
-    warm = []
+    warm: list[float] = []
     runs = repeat if first < SLOW_CALL_S else min(repeat, 1) if first < VERY_SLOW_CALL_S else 0
-    for _ in range(runs):
+    # fast calls run on until MIN_TIMED_S of them: a median of three 20 ms calls moves
+    # with the machine's noise by a third, which is the whole of a growth factor's margin
+    while len(warm) < runs or (runs > 0 and len(warm) < MAX_FAST_RUNS and sum(warm) < MIN_TIMED_S):
         t0 = time.perf_counter()
         value = fn()
         warm.append(time.perf_counter() - t0)
