@@ -157,6 +157,14 @@ def test_km_to_nearest_adds_the_target_to_the_depots_kept_per_graph(
             np.testing.assert_array_equal(got, kern.nearest_km(x, y, sinks))
 
 
+@given(st.integers(0, 2**32 - 1))
+def test_gather_reads_the_values_at_the_index(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    values = rng.random(int(rng.integers(1, 50)))
+    index = rng.integers(0, values.size, int(rng.integers(0, 80))).astype(np.int32)
+    np.testing.assert_array_equal(kern.gather(values, index), values[index])
+
+
 def test_nearest_km_without_sinks_is_inf() -> None:
     got = kern.nearest_km(np.zeros(3), np.zeros(3), np.empty(0, np.int64))
     assert np.all(np.isinf(got))

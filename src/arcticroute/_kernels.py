@@ -77,6 +77,7 @@ __all__ = [
     "depot_hours",
     "earliest_arrival_path",
     "f32_below",
+    "gather",
     "label_search",
     "landmark_column",
     "least_per_km",
@@ -419,6 +420,19 @@ def _warm_next(v, ptr, ends, arc_rows, node_rows, state_rows, n_slots):  # type:
         prefetch(a, e1 - 1)
     for e in range(e0, e1):
         _warm_node(ends[e], node_rows, state_rows, n_slots)
+
+
+@_kernel(_sig(_af8, _af8, _ai4))
+def gather(values, index):  # type: ignore[no-untyped-def]
+    """``values[index]`` without numpy's int64 copy of an int32 ``index``.
+
+    (On the 1M lattice that copy is 64 MB per gather of arc weights into reverse-CSR
+    order, two at once when the two bound searches gather theirs on two threads.)
+    """
+    out = np.empty(index.shape[0], np.float64)
+    for p in range(index.shape[0]):
+        out[p] = values[index[p]]
+    return out
 
 
 @_kernel(
@@ -1059,13 +1073,6 @@ def band_bound(  # type: ignore[no-untyped-def]
 @nb.njit(cache=True, nogil=True)
 def _grow_f(a, rows):  # type: ignore[no-untyped-def]
     b = np.empty((rows, a.shape[1]), np.float64)
-    b[: a.shape[0]] = a
-    return b
-
-
-@nb.njit(cache=True, nogil=True)
-def _grow_f4(a, rows):  # type: ignore[no-untyped-def]
-    b = np.empty((rows, a.shape[1]), np.float32)
     b[: a.shape[0]] = a
     return b
 
@@ -2574,13 +2581,14 @@ def label_search(  # type: ignore[no-untyped-def]
     reserve_rows = ipar[9]
     lazy_band = ipar[10] != 0
     # With ``lazy_band`` the rows are kept in the order they are written (``band_row[w]``:
-    # node w's, valid once its node-table flag says so): a row per node reached, not per
-    # node (on the 1M lattice the full table's pages took 50 MB at the 60 L query's peak).
+    # node w's, valid once its node-table flag says so), so that only the pages of the rows
+    # written are committed (a table indexed by node had its pages committed by scattered
+    # writes: 50 MB at the 1M 60 L query's peak). Reserved whole: never copied to grow.
     band = h_band
     band_row = np.empty(n if lazy_band else 0, np.int32)
     n_band_rows = 0
     if lazy_band:
-        band = np.empty((4096, n_band_slots), np.float32)
+        band = np.empty((n, n_band_slots), np.float32)
     usable = capacity - reserve
     cmp_burn = objective in (OBJ_FUEL, OBJ_PARETO)
     cmp_risk = objective in (OBJ_RISK, OBJ_PARETO)
@@ -2954,8 +2962,6 @@ def label_search(  # type: ignore[no-untyped-def]
                             lo = band_lo(hf, usable, band_l)
                             r = w
                             if lazy_band and (node_ti[bi, _NT_NODE] & _NT_ROW_WRITTEN) == 0:
-                                if n_band_rows == band.shape[0]:
-                                    band = _grow_f4(band, n_band_rows + (n_band_rows >> 1))
                                 band_row[w] = n_band_rows
                                 n_band_rows += 1
                                 b = block[w]

@@ -901,7 +901,7 @@ def _landmarks(graph: CompiledGraph) -> _Landmarks | None:
     indptr = _i8(graph.indptr)
     head = _i8(graph.head)
     hours = _f8(graph.arc_hours)
-    r_hours = hours[rarc]
+    r_hours = kern.gather(hours, rarc)
     none = np.empty(0)
 
     def search(node: int, forward: bool) -> NDArray[np.float64]:
@@ -1376,8 +1376,8 @@ def _search(
         # hours are also needed in forward order (the band search's potential).
         banned = None if arc_ok.all() else ~arc_ok
         w_time = _kindest(arc_hours, maxsp, arc_cell, banned, np.divide)
-        fut_rw_time = pool.submit(w_time.__getitem__, rarc) if pool is not None else None
-        rw_litres = _kindest(arc_litres, minff, arc_cell, banned, np.multiply)[rarc]
+        fut_rw_time = pool.submit(kern.gather, w_time, rarc) if pool is not None else None
+        rw_litres = kern.gather(_kindest(arc_litres, minff, arc_cell, banned, np.multiply), rarc)
         del banned
         # The litres to the target come first: the band searches wait for them, while the
         # depot bound is read only by the label search (0.07 s at 1M, first, held them up).
@@ -1388,12 +1388,13 @@ def _search(
         fut_lb_depot = (
             pool.submit(litres_to_depot, depot_litres) if pool is not None and finite_tank else None
         )
-        rw_time = fut_rw_time.result() if fut_rw_time is not None else w_time[rarc]
+        rw_time = fut_rw_time.result() if fut_rw_time is not None else kern.gather(w_time, rarc)
+        del fut_rw_time  # a finished future holds its result: 64 MB on the 1M lattice
         rw_risk = no_w
         if use_hr:
             with np.errstate(invalid="ignore"):
                 w_risk = np.where(arc_ok, w_time * arc_risk * minrf[arc_cell], np.inf)
-            rw_risk = _f8(np.where(np.isnan(w_risk), np.inf, w_risk))[rarc]
+            rw_risk = kern.gather(_f8(np.where(np.isnan(w_risk), np.inf, w_risk)), rarc)
             del w_risk
         del w_time  # `_kernels.band_reach` computes its hours as it goes
         h_time, fast_l = stage_bounds(
@@ -1458,6 +1459,7 @@ def _search(
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)  # bounds not asked for are dropped
+    del fut_h_fuel, fut_lb_depot  # (their results: 16 MB on the 1M lattice)
 
     if graph.n_arcs >= _PARALLEL_MIN_ARCS:
         _return_freed_memory()
