@@ -1344,8 +1344,8 @@ def _search(
     def litres_to_depot(rw_litres: NDArray[np.float64] | None) -> NDArray[np.float64]:
         # litres to the nearest depot or the target, inf past one tank: the exact search
         # when given the litres per arc, else the straight-line bound
-        sinks = np.unique(np.append(depots, q.target)).astype(np.int64)
         if rw_litres is not None:
+            sinks = np.unique(np.append(depots, q.target)).astype(np.int64)
             return kern.reverse_dijkstra(  # type: ignore[no-any-return]
                 rptr, rtail, rw_litres, no_w, sinks, np.zeros(sinks.shape[0]), usable + TOL, -1
             )[0]
