@@ -781,7 +781,7 @@ def test_catchments_per_block_from_the_second_query() -> None:
     # A tank whose catchments would not fit one entry per node: the first query gives up
     # on them (band searches) and notes how many entries there would be; the second builds
     # them per block of neighbouring nodes. Same answers all along; the blocks are squares
-    # that cover every node.
+    # that cover every node. On large graphs the first query does not try.
 
     classes = synthetic_terrain(40, 40, seed=4, cell_km=2.5)
     speed = {"trail": 35.0, "tundra": 22.0, "river_ice": 38.0, "sea_ice": 20.0, "deep_snow": 15.0}
@@ -811,6 +811,22 @@ def test_catchments_per_block_from_the_second_query() -> None:
         assert a.feasible
         assert b.feasible
         assert b.plans[0].arrive_h == pytest.approx(a.plans[0].arrive_h, abs=1e-9)
+    # on a large graph the first query builds nothing; the second builds them, per node
+    # when they fit, else per block straight away
+    for entries, per_node in ((1000.0, True), (2.0, False)):
+        large = replace(graph)  # a graph object of its own: nothing kept for it yet
+        with (
+            mock.patch("arcticroute.solver._PARALLEL_MIN_ARCS", 0),
+            mock.patch("arcticroute.solver._CATCHMENT_ENTRIES", entries),
+        ):
+            first = solve(large, *pairs[0], **kw)
+            assert solver_module._CATCHMENTS[large][(8.0, entries)] == solver_module._NOT_TRIED
+            second = solve(large, *pairs[1], **kw)
+            kept = solver_module._CATCHMENTS[large][(8.0, entries)]
+        assert isinstance(kept, solver_module._Catchments)
+        assert (kept.block_ptr.shape[0] - 1 == graph.n_nodes) == per_node
+        for a, b in zip(expect, (first, second), strict=True):
+            assert b.plans[0].arrive_h == pytest.approx(a.plans[0].arrive_h, abs=1e-9)
     # nodes without coordinates: blocks of consecutive nodes
     bare = replace(graph, node_x_km=np.full(graph.n_nodes, np.nan))
     block, n_blocks = solver_module._blocks(bare, 4.0)

@@ -839,7 +839,10 @@ _CATCHMENTS: weakref.WeakKeyDictionary[
     CompiledGraph, dict[tuple[float, float], _Catchments | float | None]
 ] = weakref.WeakKeyDictionary()
 """Per graph and (usable tank, `_CATCHMENT_ENTRIES`): the catchments, ``None`` (none to
-build), or the entries a first query found too many for one per node."""
+build), the entries a first query found too many for one per node, or `_NOT_TRIED`."""
+
+_NOT_TRIED = -1.0
+"""`_CATCHMENTS`' mark of a large graph queried once: its catchments wait for a second query."""
 
 
 _NO_LANDMARKS = np.zeros((0, 0), np.uint16)
@@ -968,11 +971,14 @@ def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
 
     Built once per graph and usable tank (calm arcs: the weather is applied as factors when
     they are read) and kept while the graph lives, with one entry per node if they fit
-    `_CATCHMENT_ENTRIES` per node. If not, the first query gives up (after a few depots,
-    which tell how many entries there would be) and any later query on the same graph and
-    tank builds them per block of neighbouring nodes, sized to fill `_BLOCK_FILL` of that
-    (at most `_MAX_BLOCK_TRIES` tries; ``None`` after that): a graph queried once does not
-    pay for the build. On large graphs the depots are split between two threads.
+    `_CATCHMENT_ENTRIES` per node, else per block of neighbouring nodes, sized to fill
+    `_BLOCK_FILL` of that (at most `_MAX_BLOCK_TRIES` tries; ``None`` after that). A graph
+    queried once does not pay for the build (8-22 s on the 1M lattice, 10-40 queries): on
+    large graphs (`_PARALLEL_MIN_ARCS`) it waits for the second query, which tries one
+    entry per node and, when the first few depots (in a fixed random order) show they will
+    not fit, builds the blocks. On smaller graphs the first query builds them when they fit
+    one entry per node, else gives up after a few depots, and the next builds the blocks.
+    On large graphs the depots are split between two threads.
     """
     found = _CATCHMENTS.setdefault(graph, {})
     key = (usable_l, _CATCHMENT_ENTRIES)
@@ -980,6 +986,10 @@ def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
     known = found.get(key)
     if not first and (known is None or isinstance(known, _Catchments)):
         return known
+    large = graph.n_arcs >= _PARALLEL_MIN_ARCS
+    if first and large:
+        found[key] = _NOT_TRIED
+        return None
     n = graph.n_nodes
     depots = np.flatnonzero(_b1(graph.node_depot) & (_f8(graph.node_stock_l) > 0.0))
     # in a fixed random order: the first few depots then tell how many entries the rest make
@@ -987,12 +997,13 @@ def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
     budget = min(int(_CATCHMENT_ENTRIES * n), 2**31 - 1)
     result: _Catchments | float | None = None
     if depots.size <= _MAX_CATCHMENT_DEPOTS and budget > 0:
-        if not isinstance(known, float):
+        likely = known if isinstance(known, float) else _NOT_TRIED
+        if likely == _NOT_TRIED:
             block = np.arange(n, dtype=np.int32)
             built, likely = _build_catchments(graph, depots, usable_l, block, n, budget)
-            result = built if built is not None else likely
-        else:
-            likely = known
+            # a small graph's first query leaves the blocks to the next one
+            result = built if built is not None or not first else likely
+        if result is None:
             nodes_per_block = 1.0
             for _ in range(_MAX_BLOCK_TRIES):
                 # entries fall about as the nodes per block grow (catchments span many blocks)
@@ -2091,9 +2102,10 @@ def solve(
     place of those two searches, the depot catchments give the same kind of bound with
     the first leg exact in litres and the legs between depots exact: per graph and tank,
     every node within a tank of each depot with its least litres and fastest hours there
-    (`arcticroute._kernels.depot_catchments`), built at the first query when they fit one
-    entry per node, else per block of neighbouring nodes at the second, and kept while the
-    graph lives; each bound's row is written the first time the label search reads it.
+    (`arcticroute._kernels.depot_catchments`), with one entry per node when they fit,
+    else per block of neighbouring nodes, built at a graph's second query (at its first
+    on graphs under 200,000 arcs when they fit one per node) and kept while the graph
+    lives; each bound's row is written the first time the label search reads it.
     """
     n = graph.n_nodes
     o = _check_node("origin", origin, n)
