@@ -171,12 +171,20 @@ def test_nearest_km_without_sinks_is_inf() -> None:
 
 
 def earliest_path(
-    g: CompiledGraph, weather: WeatherTable | None, origin: int, target: int, depart: float
+    g: CompiledGraph,
+    weather: WeatherTable | None,
+    origin: int,
+    target: int,
+    depart: float,
+    marks: solver_module._Landmarks | None = None,
 ) -> tuple[float, float, int, np.ndarray, np.ndarray]:
+    # with ``marks`` (`solver._landmarks`) the landmarks alone bound the search
     ep = _epochs(weather)
     cells = g.arc_cell if weather is not None else np.zeros(g.n_arcs, np.int64)
     fastest = float(_per_cell_bounds(ep, depart)[0].max())
     h_per_km = kern.least_per_km(g.indptr, g.head, g.arc_hours, g.node_x_km, g.node_y_km)
+    if marks is not None:
+        h_per_km = 0.0
     return kern.earliest_arrival_path(  # type: ignore[no-any-return]
         g.indptr,
         g.head,
@@ -192,8 +200,8 @@ def earliest_path(
         g.node_x_km,
         g.node_y_km,
         h_per_km / fastest if fastest > 0 else 0.0,
-        np.zeros((0, 0), np.uint16),
-        np.empty(0),
+        np.zeros((0, 0), np.uint16) if marks is None else marks.codes,
+        np.empty(0) if marks is None else marks.unit_h / fastest,
         origin,
         target,
         depart,
@@ -851,29 +859,8 @@ def test_landmark_bound_never_exceeds_the_hours(seed: int) -> None:
         for v in range(150):
             bound = kern._landmark_bound(marks.codes, marks.unit_h, v, target)
             assert bound <= exact[v, target] + 1e-12, (v, target)
-    ep = _epochs(None)
     for origin, target in [(0, 149), (3, 77), (140, 12), (5, 5)]:
-        got = kern.earliest_arrival_path(
-            g.indptr,
-            g.head,
-            g.arc_hours,
-            g.arc_litres,
-            np.zeros(g.n_arcs, np.int64),
-            np.ones(0, np.bool_),
-            ep.ptr,
-            ep.start,
-            ep.open,
-            ep.speed,
-            ep.fuel,
-            g.node_x_km,
-            g.node_y_km,
-            0.0,
-            marks.codes,
-            marks.unit_h,
-            origin,
-            target,
-            0.0,
-        )
+        got = earliest_path(g, None, origin, target, 0.0, marks)
         assert got[0] == pytest.approx(exact[origin, target], rel=1e-12)
         if np.isfinite(got[0]):
             check_path(g, got[3], origin, target)

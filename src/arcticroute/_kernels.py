@@ -2961,27 +2961,27 @@ def label_search(  # type: ignore[no-untyped-def]
                         if n_band_slots > 0 and deficit < _INF:
                             lo = band_lo(hf, usable, band_l)
                             r = w
-                            if lazy_band and (node_ti[bi, _NT_NODE] & _NT_ROW_WRITTEN) == 0:
-                                band_row[w] = n_band_rows
-                                n_band_rows += 1
-                                b = block[w]
-                                catchment_row(
-                                    band[band_row[w]],
-                                    hf,
-                                    lo,
-                                    c_ptr[b],
-                                    c_ptr[b + 1],
-                                    c_depot,
-                                    c_litres,
-                                    c_hours,
-                                    depot_h,
-                                    usable,
-                                    band_l,
-                                    refuel_h,
-                                    cpar,
-                                )
-                                node_ti[bi, _NT_NODE] |= _NT_ROW_WRITTEN
                             if lazy_band:
+                                if (node_ti[bi, _NT_NODE] & _NT_ROW_WRITTEN) == 0:
+                                    band_row[w] = n_band_rows
+                                    n_band_rows += 1
+                                    b = block[w]
+                                    catchment_row(
+                                        band[band_row[w]],
+                                        hf,
+                                        lo,
+                                        c_ptr[b],
+                                        c_ptr[b + 1],
+                                        c_depot,
+                                        c_litres,
+                                        c_hours,
+                                        depot_h,
+                                        usable,
+                                        band_l,
+                                        refuel_h,
+                                        cpar,
+                                    )
+                                    node_ti[bi, _NT_NODE] |= _NT_ROW_WRITTEN
                                 r = band_row[w]
                             j = min(max(int(deficit / band_l) - lo, 0), n_band_slots - 1)
                             q1 = max(q1, t2 + band[r, j])

@@ -986,8 +986,7 @@ def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
     known = found.get(key)
     if not first and (known is None or isinstance(known, _Catchments)):
         return known
-    large = graph.n_arcs >= _PARALLEL_MIN_ARCS
-    if first and large:
+    if first and graph.n_arcs >= _PARALLEL_MIN_ARCS:
         found[key] = _NOT_TRIED
         return None
     n = graph.n_nodes
@@ -1001,8 +1000,10 @@ def _catchments(graph: CompiledGraph, usable_l: float) -> _Catchments | None:
         if likely == _NOT_TRIED:
             block = np.arange(n, dtype=np.int32)
             built, likely = _build_catchments(graph, depots, usable_l, block, n, budget)
-            # a small graph's first query leaves the blocks to the next one
-            result = built if built is not None or not first else likely
+            if built is not None:
+                result = built
+            elif first:
+                result = likely  # a small graph's first query leaves the blocks to the next
         if result is None:
             nodes_per_block = 1.0
             for _ in range(_MAX_BLOCK_TRIES):
