@@ -468,7 +468,7 @@ def oracle(
     duty = math.isfinite(q.max_drive_h)
     rest_h = q.rest
     indptr = graph.indptr
-    cells_of_arc = graph.arc_cell if weather is not None else np.zeros(graph.n_arcs, np.int64)
+    cells_of_arc = graph.arc_cell if weather is not None else np.zeros(graph.n_arcs, np.int32)
     cells_of_node = graph.node_cell if weather is not None else np.zeros(graph.n_nodes, np.int64)
 
     def advance(v: int, k: int) -> int:
@@ -575,7 +575,7 @@ def assert_plan_valid(
     target by the deadline; and the totals add up.
     """
     wx = Wx(weather)
-    arc_cell = graph.arc_cell if weather is not None else np.zeros(graph.n_arcs, np.int64)
+    arc_cell = graph.arc_cell if weather is not None else np.zeros(graph.n_arcs, np.int32)
     node_cell = graph.node_cell if weather is not None else np.zeros(graph.n_nodes, np.int64)
     duty = math.isfinite(q.max_drive_h)
     v = q.origin

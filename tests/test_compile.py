@@ -26,7 +26,7 @@ def test_csr_arrays_are_consistent(chukotka: nx.MultiDiGraph, catalogue) -> None
     assert g.indptr[0] == 0
     assert g.indptr[-1] == g.n_arcs
     assert np.all(np.diff(g.indptr) >= 0)
-    assert g.head.dtype == np.int64
+    assert g.head.dtype == np.int32
     assert np.all((g.head >= 0) & (g.head < g.n_nodes))
     assert np.all(g.arc_hours > 0)
     assert np.all(g.arc_litres > 0)

@@ -180,7 +180,7 @@ def earliest_path(
 ) -> tuple[float, float, int, np.ndarray, np.ndarray]:
     # with ``marks`` (`solver._landmarks`) the landmarks alone bound the search
     ep = _epochs(weather)
-    cells = g.arc_cell if weather is not None else np.zeros(g.n_arcs, np.int64)
+    cells = g.arc_cell if weather is not None else np.zeros(g.n_arcs, np.int32)
     fastest = float(_per_cell_bounds(ep, depart)[0].max())
     h_per_km = kern.least_per_km(g.indptr, g.head, g.arc_hours, g.node_x_km, g.node_y_km)
     if marks is not None:
@@ -421,7 +421,7 @@ def calm_reach(
         graph.indptr,
         graph.head,
         graph.arc_hours,
-        np.zeros(graph.n_arcs, np.int64),
+        np.zeros(graph.n_arcs, np.int32),
         np.ones(1),
         np.ones(graph.n_arcs, np.bool_),
         h_time,

@@ -344,6 +344,27 @@ def storm(n_cells: int, closed: dict[int, list[int]], n_steps: int = 6) -> Weath
     return WeatherTable(0.0, 1.0, opn, ones.copy(), ones.copy(), ones.copy())
 
 
+def test_compiled_graph_stores_arc_indices_as_int32() -> None:
+    arcs = [(0, 1, 1.0, 2.0, 1.0, 0), (1, 2, 1.5, 1.0, 1.0, 0), (0, 2, 3.0, 1.0, 1.0, 0)]
+    g = make_graph(3, arcs)  # given as int64
+    wide = replace(
+        g,
+        head=g.head.astype(np.int64),
+        arc_cell=g.arc_cell.astype(np.int64),
+        arc_link=g.arc_link.astype(np.uint16),
+    )
+    for name in ("head", "arc_cell", "arc_link"):
+        assert getattr(wide, name).dtype == np.int32, name
+        np.testing.assert_array_equal(getattr(wide, name), getattr(g, name))
+    assert solve(wide, 0, 2, capacity_l=10.0).plans == solve(g, 0, 2, capacity_l=10.0).plans
+    too_far = g.head.astype(np.int64)
+    too_far[0] = 2**31
+    with pytest.raises(ValueError, match=r"CompiledGraph\.head holds 2147483648"):
+        replace(g, head=too_far)
+    with pytest.raises(TypeError, match=r"CompiledGraph\.arc_cell must hold integers"):
+        replace(g, arc_cell=g.arc_cell.astype(np.float64))
+
+
 def test_storm_forces_wait_at_shelter() -> None:
     g = make_graph(
         3,

@@ -57,7 +57,7 @@ def _arc(g: CompiledGraph, u: int, v: int) -> int:
 
 def _scipy(g: CompiledGraph, weight: NDArray[np.float64]) -> csr_matrix:
     n = g.n_nodes
-    return csr_matrix((weight, g.head.astype(np.int32), g.indptr), shape=(n, n))
+    return csr_matrix((weight, g.head, g.indptr), shape=(n, n))
 
 
 def _oracle_graph(grid: NDArray[np.int8], cell_km: float) -> nx.DiGraph:
@@ -184,7 +184,7 @@ def test_csr_arrays_are_valid() -> None:
     g = _build(synthetic_terrain(60, 70, seed=1), cell_km=0.5, depot_spacing_km=10.0)
     n, m = g.n_nodes, g.n_arcs
     assert g.indptr.dtype == np.int64
-    assert g.head.dtype == np.int64
+    assert g.head.dtype == np.int32
     assert g.indptr[0] == 0
     assert g.indptr[-1] == m
     assert (np.diff(g.indptr) >= 0).all()
@@ -357,6 +357,9 @@ def test_cell_of_node_overrides_the_blocks() -> None:
     np.testing.assert_array_equal(g.node_cell, cells.ravel())
     with pytest.raises(NetworkError):
         _build(np.full((3, 4), C["tundra"], np.int8), cell_of_node=np.zeros(5, np.int64))
+    # arcs hold their cell as int32: a larger number is refused, not wrapped round
+    with pytest.raises(NetworkError, match="2\\*\\*31"):
+        _build(np.full((3, 4), C["tundra"], np.int8), cell_of_node=np.full(12, 2**31))
 
 
 def test_planar_coordinates_follow_rows_and_columns() -> None:

@@ -359,13 +359,13 @@ def _compile(
 
     graph = CompiledGraph(
         indptr=indptr,
-        head=np.ascontiguousarray(np.asarray(heads, dtype=np.int64)[order]),
+        head=np.ascontiguousarray(np.asarray(heads, dtype=np.int32)[order]),
         arc_km=arr(km),
         arc_hours=arr(hours),
         arc_litres=arr(litres),
         arc_risk=arr(risk),
-        arc_cell=np.zeros(len(tails), dtype=np.int64),
-        arc_link=np.ascontiguousarray(np.asarray(arc_link, dtype=np.int64)[order]),
+        arc_cell=np.zeros(len(tails), dtype=np.int32),
+        arc_link=np.ascontiguousarray(np.asarray(arc_link, dtype=np.int32)[order]),
         node_shelter=np.asarray(shelter, dtype=np.bool_),
         node_depot=np.asarray(depot, dtype=np.bool_),
         node_stock_l=np.asarray(stock, dtype=np.float64),
@@ -499,7 +499,7 @@ def compile_weather(
     sample_lat = compiled.node_lat.tolist()
     sample_cell = list(range(n_nodes))
     cell_is_ice = [False] * n_nodes
-    arc_cell = np.empty(graph.n_arcs, dtype=np.int64)
+    arc_cell = np.empty(graph.n_arcs, dtype=np.int32)
     stretch_cell: dict[tuple[int, float, float], int] = {}
     n_cells = n_nodes
     for arc in range(graph.n_arcs):

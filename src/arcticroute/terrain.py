@@ -432,6 +432,12 @@ def lattice_graph(
     grid = _as_class_grid(classes)
     n_rows, n_cols = grid.shape
     n_nodes = n_rows * n_cols
+    if n_nodes > np.iinfo(np.int32).max:
+        msg = (
+            f"a raster of {n_rows} x {n_cols} cells has more than 2,147,483,647 nodes, the "
+            "most a graph can index; split it into tiles or coarsen cell_km"
+        )
+        raise NetworkError(msg)
     for name, value in (("cell_km", cell_km), ("weather_cell_km", weather_cell_km)):
         if not (math.isfinite(value) and value > 0.0):
             msg = f"{name} must be a positive number of kilometres, got {value!r}"
@@ -464,6 +470,9 @@ def lattice_graph(
                 f"got shape {np.shape(cell_of_node)}"
             )
             raise NetworkError(msg)
+        if n_nodes and int(node_cell.max()) > np.iinfo(np.int32).max:
+            msg = f"cell_of_node holds cell {int(node_cell.max())}; cells are numbered below 2**31"
+            raise NetworkError(msg)
     else:
         block = max(1, round(weather_cell_km / cell_km))
         n_block_cols = -(-n_cols // block)
@@ -495,12 +504,12 @@ def lattice_graph(
     n_arcs = int(indptr[-1])
     del degree
 
-    head = np.empty(n_arcs, dtype=np.int64)
+    head = np.empty(n_arcs, dtype=np.int32)
     arc_km = np.empty(n_arcs, dtype=np.float64)
     arc_hours = np.empty(n_arcs, dtype=np.float64)
     arc_litres = np.empty(n_arcs, dtype=np.float64)
     arc_risk = np.empty(n_arcs, dtype=np.float64)
-    arc_cell = np.empty(n_arcs, dtype=np.int64)
+    arc_cell = np.empty(n_arcs, dtype=np.int32)
     fill = indptr[:-1].copy()  # next free arc slot of every node
     for k, (dr, dc) in enumerate(_OFFSETS):
         tails = np.flatnonzero(masks[k])
@@ -549,7 +558,7 @@ def lattice_graph(
         arc_litres=arc_litres,
         arc_risk=arc_risk,
         arc_cell=arc_cell,
-        arc_link=np.full(n_arcs, -1, dtype=np.int64),
+        arc_link=np.full(n_arcs, -1, dtype=np.int32),
         node_shelter=node_shelter,
         node_depot=node_depot,
         node_stock_l=node_stock_l,
