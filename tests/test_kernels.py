@@ -314,6 +314,110 @@ def test_earliest_arrival_path_matches_a_relaxation_oracle(data: st.DataObject) 
         assert burnt == pytest.approx(litres)
 
 
+def latest_times(
+    g: CompiledGraph,
+    weather: WeatherTable,
+    corridor: tuple[float, int],
+    target: int,
+    arrive_by: float,
+    t_floor: float,
+) -> np.ndarray:
+    # `latest_departure` on every arc; corridor: (hours per straight-line km, origin)
+    ep = _epochs(weather)
+    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
+    return kern.latest_departure(  # type: ignore[no-any-return]
+        rptr,
+        rtail,
+        rarc,
+        g.arc_hours,
+        g.arc_cell,
+        np.ones(0, np.bool_),
+        ep.ptr,
+        ep.start,
+        ep.open,
+        ep.speed,
+        g.node_x_km,
+        g.node_y_km,
+        *corridor,
+        target,
+        arrive_by,
+        t_floor,
+    )
+
+
+def check_corridor(
+    g: CompiledGraph, every: np.ndarray, got: np.ndarray, per_km: float, origin: int, depart: float
+) -> np.ndarray:
+    # the same at every node a label can reach by its latest time (the straight line from
+    # the origin at the least hours per km), no later elsewhere; returns the first set
+    km = np.hypot(g.node_x_km - g.node_x_km[origin], g.node_y_km - g.node_y_km[origin])
+    reachable: np.ndarray = every >= depart + per_km * km
+    np.testing.assert_array_equal(got[reachable], every[reachable])
+    assert np.all(got[~reachable] <= every[~reachable])
+    return reachable
+
+
+@given(st.data())
+def test_latest_departure_is_the_last_moment_to_arrive_in_time(data: st.DataObject) -> None:
+    g = data.draw(compiled_graphs(n_cells=2, max_nodes=7))
+    weather = data.draw(weather_tables(2, max_steps=4))
+    target = data.draw(st.integers(0, g.n_nodes - 1))
+    arrive_by = data.draw(st.sampled_from([0.5, 1.5, 3.0, 6.0]))
+    xy = data.draw(st.lists(st.floats(-3.0, 3.0), min_size=2 * g.n_nodes, max_size=2 * g.n_nodes))
+    g = replace(g, node_x_km=np.array(xy[::2]), node_y_km=np.array(xy[1::2]))
+    every = latest_times(g, weather, (0.0, 0), target, arrive_by, -50.0)
+    for u in range(g.n_nodes):
+        if every[u] == -math.inf:
+            assert earliest_arrivals_by_relaxation(g, weather, u, -50.0)[target] > arrive_by
+            continue
+        # too late from just after; in time from just before, unless an arc of no hours
+        # meets a closure as it starts (a supremum passed on that no departure attains)
+        assert earliest_arrivals_by_relaxation(g, weather, u, every[u] + 1e-4)[target] > arrive_by
+        if np.all(g.arc_hours > 0.0):
+            just_before = earliest_arrivals_by_relaxation(g, weather, u, every[u] - 1e-6)
+            assert just_before[target] <= arrive_by + 1e-9
+    depart = data.draw(st.sampled_from([0.0, 1.0, 2.5]))
+    origin = data.draw(st.integers(0, g.n_nodes - 1))
+    fastest = float(_epochs(weather).speed[_epochs(weather).open].max(initial=1.0))
+    per_km = kern.least_per_km(g.indptr, g.head, g.arc_hours, g.node_x_km, g.node_y_km) / fastest
+    got = latest_times(g, weather, (per_km, origin), target, arrive_by, depart)
+    check_corridor(g, every, got, per_km, origin, depart)
+
+
+def test_latest_departure_passes_nothing_on_from_nodes_reached_too_late() -> None:
+    # on terrain the straight line bounds the hours from the origin well: the search skips
+    # whole regions that no label reaches in time, and changes nothing where one does
+    classes = synthetic_terrain(30, 30, seed=5, cell_km=2.5)
+    speed = {"trail": 35.0, "tundra": 22.0, "river_ice": 38.0, "sea_ice": 20.0, "deep_snow": 15.0}
+    burn = dict.fromkeys(speed, 30.0)
+    g = lattice_graph(
+        classes,
+        cell_km=2.5,
+        speed_kmh=speed,
+        fuel_l_per_100km=burn,
+        cell_of_node=np.zeros(classes.size, np.int64),
+    )
+    # closed from 1 h to 3 h, slower from 3 h to 4 h
+    weather = WeatherTable(
+        0.0,
+        1.0,
+        np.array([[True, False, False, True, True]]),
+        np.array([[1.0, 1.0, 1.0, 0.5, 1.0]]),
+        np.ones((1, 5)),
+        np.ones((1, 5)),
+    )
+    passable = np.flatnonzero(np.diff(g.indptr) > 0)
+    origin, target = int(passable[0]), int(passable[-1])
+    arrive_by = earliest_path(g, weather, origin, target, 0.0)[0] + 0.25
+    every = latest_times(g, weather, (0.0, origin), target, arrive_by, -50.0)
+    per_km = kern.least_per_km(g.indptr, g.head, g.arc_hours, g.node_x_km, g.node_y_km)
+    got = latest_times(g, weather, (per_km, origin), target, arrive_by, 0.0)
+    reachable = check_corridor(g, every, got, per_km, origin, 0.0)
+    assert every[origin] >= 0.0  # the trip can be made in time
+    assert 0 < reachable.sum() < 0.9 * g.n_nodes
+    assert np.any(got[~reachable] < every[~reachable])  # the corridor cut something
+
+
 def one_cell(opn: list[bool], speed: list[float], step_h: float = 1.0) -> WeatherTable:
     k = len(opn)
     return WeatherTable(

@@ -86,7 +86,7 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
             assert got <= best + 1e-9, f"{objective}: {got} worse than oracle {best}"
     # the label search alone, without the earliest-arrival shortcut that answers most
     # time queries above
-    with mock.patch("arcticroute.solver._fastest", return_value=None):
+    with mock.patch("arcticroute.solver._fastest", return_value=(None, math.nan)):
         slow = run(graph, weather, q)
         # and with the bounds on two threads, as on large graphs
         # (and the labels' litres to a depot from straight-line km, as there)
@@ -109,12 +109,18 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
         with mock.patch("arcticroute.solver._CATCHMENT_ENTRIES", 0.7):
             run(graph, weather, q)
             blocked = run(graph, weather, q)
+        # and with the late table under changing weather from the first label on (small
+        # searches never reach `_LATE_AFTER_LABELS`), its deadlines as they are or dense
+        with mock.patch("arcticroute.solver._LATE_AFTER_LABELS", 0):
+            late = run(graph, weather, q)
+            with mock.patch("arcticroute.solver._LATE_STEP_H", 0.01):
+                dense = run(graph, weather, q)
     # and with landmarks for the earliest-arrival search (built at a graph's second query)
     with mock.patch("arcticroute.solver._LANDMARK_MIN_NODES", 0):
         run(graph, weather, q)
         marked = run(graph, weather, q)
     fast = run(graph, weather, q)
-    for other in (slow, threaded, tight, blocked, marked):
+    for other in (slow, threaded, tight, blocked, late, dense, marked):
         assert other.feasible == fast.feasible
         if fast.feasible:
             assert other.plans[0].arrive_h == pytest.approx(fast.plans[0].arrive_h, abs=1e-9)

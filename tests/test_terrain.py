@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from unittest import mock
 
 import networkx as nx
 import numpy as np
@@ -21,7 +22,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from arcticroute import network
 from arcticroute._errors import NetworkError, VehicleError
-from arcticroute.solver import CompiledGraph, SolveResult
+from arcticroute.solver import CompiledGraph, SolveResult, solve
 from arcticroute.terrain import (
     CLASS_CODES,
     IMPASSABLE_CLASSES,
@@ -473,6 +474,39 @@ def test_benchmark_quick_instance_agrees_with_scipy_and_cspy(bench_run: ModuleTy
     cost, _ = theirs()
     assert result.feasible
     assert result.plans[0].arrive_h == pytest.approx(cost, rel=1e-7)
+
+
+def test_benchmark_tank_under_weather_gets_the_same_plan_from_fewer_labels(
+    bench_run: ModuleType,
+) -> None:
+    # a 30 L tank under the benchmark's weather (its 40k lattice): the late table
+    # (`solver._late_table`) bounds the labels by the relaxation's arrivals, from the
+    # first label on here
+    instances = importlib.import_module("instances")
+    lat = instances.build_lattice(bench_run.QUICK_SIZES[1])
+    weather = instances.weather_table(lat.graph, lat.origin, lat.target)
+
+    def call(capacity_l: float) -> SolveResult:
+        return solve(
+            lat.graph,
+            lat.origin,
+            lat.target,
+            capacity_l=capacity_l,
+            refuel_h=bench_run.REFUEL_H,
+            weather=weather,
+        )
+
+    with mock.patch("arcticroute.solver._LATE_LEVELS", 0):
+        plain = call(30.0)
+    with mock.patch("arcticroute.solver._LATE_AFTER_LABELS", 0):
+        late = call(30.0)
+    relaxed = call(math.inf)
+    assert plain.feasible
+    assert late.feasible
+    assert relaxed.feasible
+    assert late.plans[0].arrive_h == pytest.approx(plain.plans[0].arrive_h, abs=1e-9)
+    assert late.plans[0].arrive_h > relaxed.plans[0].arrive_h + 0.25  # the tank costs time
+    assert late.labels_settled < 0.8 * plain.labels_settled
 
 
 def test_benchmark_random_pairs_are_seeded_and_answered(bench_run: ModuleType) -> None:

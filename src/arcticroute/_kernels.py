@@ -80,6 +80,7 @@ __all__ = [
     "gather",
     "label_search",
     "landmark_column",
+    "latest_departure",
     "least_per_km",
     "node_table",
     "quantize_catchments",
@@ -1895,6 +1896,173 @@ def traverse_arc(ep_ptr, ep_start, ep_open, ep_speed, c, t, h):  # type: ignore[
 
 
 @nb.njit(cache=True, nogil=True)
+def _latest_entry(ep_ptr, ep_start, ep_open, ep_speed, c, h, b):  # type: ignore[no-untyped-def]
+    # The latest time to enter an arc of ``h`` calm hours in cell ``c`` and arrive by
+    # ``b`` with every epoch crossed open: the supremum, where an epoch that closes at the
+    # entry time makes it unattained; -inf if there is none. (`_traverse` run backwards.)
+    if b == -_INF:
+        return -_INF
+    first = ep_ptr[c]
+    j = _epoch_of(ep_ptr, ep_start, c, b)
+    if h <= 0.0:
+        # no time on the arc: entered at b itself if b's epoch is open, else just before
+        # the last closure up to b began
+        k = j
+        while not ep_open[k]:
+            if k == first:
+                return -_INF
+            k -= 1
+        return b if k == j else ep_start[k + 1]
+    if ep_start[j] >= b and j > first:
+        j -= 1  # the time just before b belongs to the previous epoch
+    cur = b
+    rem = h
+    while True:
+        if not ep_open[j]:
+            if j == first:
+                return -_INF
+            # a traversal that drives in this closed epoch is void: arrive by its start
+            cur = ep_start[j]
+            rem = h
+            j -= 1
+            continue
+        f = ep_speed[j]
+        if f > 0.0:
+            avail = (cur - ep_start[j]) * f
+            if avail >= rem:
+                return cur - rem / f
+            rem -= avail
+        if j == first:
+            return -_INF
+        cur = ep_start[j]
+        j -= 1
+
+
+@_kernel(
+    _sig(
+        _af8,
+        _ai8,
+        _ai4,
+        _ai4,
+        _af8,
+        _ai4,
+        _ab1,
+        _ai8,
+        _af8,
+        _ab1,
+        _af8,
+        _af8,
+        _af8,
+        _f8,
+        _i8,
+        _i8,
+        _f8,
+        _f8,
+    )
+)
+def latest_departure(  # type: ignore[no-untyped-def]
+    rptr,
+    rtail,
+    rarc,
+    arc_hours,
+    arc_cell,
+    arc_ok,
+    ep_ptr,
+    ep_start,
+    ep_open,
+    ep_speed,
+    x_km,
+    y_km,
+    h_per_km,
+    origin,
+    target,
+    arrive_by,
+    t_floor,
+):
+    """Latest time at each node from which the target can still be reached by a deadline.
+
+    In the relaxation of `earliest_arrival_path` (no tank, no duty limit, waiting allowed
+    anywhere): a label at node v later than the result at v cannot arrive by
+    ``arrive_by`` under any plan, so the label search may drop it. A Dijkstra backwards
+    in time from the target, latest first: the latest entry into an arc that arrives by a
+    given time never decreases with that time and is never after it (the speed model is
+    FIFO), so a node's value is final when it is taken from the queue.
+
+    Parameters
+    ----------
+    rptr, rtail, rarc : arrays of int64, int32, int32
+        Reverse CSR from `reverse_csr`.
+    arc_hours, arc_cell, arc_ok : arrays
+        Calm hours, weather cell and usability per arc, in forward order (``arc_ok`` may
+        be empty: every arc usable).
+    ep_ptr, ep_start, ep_open, ep_speed : arrays
+        Epoch tables (module docstring).
+    x_km, y_km, h_per_km : arrays of float64 and float
+        Planar node coordinates, km, and hours per straight-line km no route from the
+        origin beats (0: no such bound). A node that no label can reach by its latest time
+        (``t_floor`` plus the straight line from the origin is later) passes nothing on:
+        any label through it would be late there.
+    origin, target : int
+        Node indices.
+    arrive_by : float
+        Deadline at the target, hours.
+    t_floor : float
+        When the labels start at the origin (the departure, hours): no label is earlier.
+        The search stops once every node left is later than its latest time, which then
+        stays below ``t_floor``.
+
+    Returns
+    -------
+    latest : array of float64, shape (n,)
+        Latest time at each node, hours (the supremum of the times that make it); ``-inf``
+        where the target cannot be reached. Never earlier than the truth, and equal to it
+        unless an arc of no hours meets a closure as it starts (the supremum of one arc is
+        then passed on where no departure attains it). A value below the earliest a label
+        can be at the node (``t_floor`` plus the straight line from the origin) may be
+        lower: labels there are late either way.
+    """
+    n = rptr.shape[0] - 1
+    latest = _huge_full(n, -_INF, np.float64)
+    pos = _huge_full(n, -1, np.int32)  # heap slot, -1 never queued, -2 settled
+    hk = np.empty(n, np.float64)
+    hv = np.empty(n, np.int32)
+    use_ok = arc_ok.shape[0] > 0
+    latest[target] = arrive_by
+    pos[target] = 0
+    size = 1
+    _sift_up(hk, hv, pos, 0, -arrive_by, target, None, 0.0)
+    while size > 0:
+        b = -hk[0]
+        v = hv[0]
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+        pos[v] = -2
+        if b < t_floor:
+            break  # every node left is later than its latest time: below t_floor too
+        if h_per_km > 0.0:
+            km = np.hypot(x_km[v] - x_km[origin], y_km[v] - y_km[origin])
+            if t_floor + km * h_per_km > b:
+                continue  # no label gets here in time, so none passes through in time
+        for p in range(rptr[v], rptr[v + 1]):
+            e = rarc[p]
+            if use_ok and not arc_ok[e]:
+                continue
+            u = rtail[p]
+            if pos[u] == -2:
+                continue
+            tau = _latest_entry(ep_ptr, ep_start, ep_open, ep_speed, arc_cell[e], arc_hours[e], b)
+            if tau > latest[u]:
+                latest[u] = tau
+                pu = pos[u]
+                if pu < 0:
+                    pu = size
+                    size += 1
+                _sift_up(hk, hv, pos, pu, -tau, u, None, 0.0)
+    return latest
+
+
+@nb.njit(cache=True, nogil=True)
 def _stand_limit(shelter, ep_ptr, ep_start, ep_open, ep_stand, cell, in_cell, t):  # type: ignore[no-untyped-def]
     # First time >= t at which the vehicle may no longer stand still: never at a shelter;
     # elsewhere once neither the node's cell nor the cell of the arc it arrived by is open.
@@ -2293,6 +2461,10 @@ def _pareto_pruned(lab_f, tset, nt, ta, ba, ra, tol):  # type: ignore[no-untyped
     return False
 
 
+# Hours past a node's latest time (`latest_departure`) before a label there counts as
+# late: rounding in the backward search must never raise a label's bound past the truth.
+_LATE_TOL = 1e-7
+
 # Columns of the dominance pool: each (node, stage) owns a contiguous bucket of entries
 # (its live labels), so dominance checks scan contiguous memory. An entry is one 64-byte
 # row (a cache line); the label id and its tags (the label's `LI_TAGS`) are integers, read
@@ -2422,6 +2594,8 @@ _SIG_SEARCH = _sig(
     _i8,  # origin
     _i8,  # target
     _ai8,  # via
+    "float32[:, ::1]",  # late
+    _af8,  # late_t
     "float32[:, ::1]",  # h_band
     _ai4,  # block
     _ai8,  # c_ptr
@@ -2458,6 +2632,8 @@ def label_search(  # type: ignore[no-untyped-def]
     origin,
     target,
     via,
+    late,
+    late_t,
     h_band,
     block,
     c_ptr,
@@ -2504,6 +2680,11 @@ def label_search(  # type: ignore[no-untyped-def]
         Node indices.
     via : array of int64
         Nodes to visit in this order before the target.
+    late, late_t : arrays of float32, shape (n, k), and float64, shape (k,)
+        Without via points: per node and deadline ``late_t[j]`` (increasing, hours), the
+        latest time from which the target can still be reached by it in the relaxation
+        of `latest_departure`, rounded up. A label later than ``late[v, j]`` arrives after
+        ``late_t[j]``, which bounds its key from below. Shape (0, 0) and (0,): unused.
     h_band : array of float32, shape (n, n_band_slots) or (1, 1)
         Lower bound on the hours to the target of a label that must refuel first, per
         deficit band (`band_bound`); used with ``refuel_bound`` when ``n_band_slots > 0``
@@ -2583,6 +2764,8 @@ def label_search(  # type: ignore[no-untyped-def]
     stop_when_full = ipar[8] != 0
     reserve_rows = ipar[9]
     lazy_band = ipar[10] != 0
+    n_late = late_t.shape[0] if late.shape[0] > 0 else 0
+    q1_is_time = objective in (OBJ_TIME, OBJ_PARETO)  # the key's first part is a time
     # With ``lazy_band`` the rows are kept in the order they are written (``band_row[w]``:
     # node w's, valid once its node-table flag says so), so that only the pages of the rows
     # written are committed (a table indexed by node had its pages committed by scattered
@@ -2693,6 +2876,8 @@ def label_search(  # type: ignore[no-untyped-def]
         # the rows every arc's offer reads: the head's bounds and flags, and its bands
         for e in range(indptr[v], indptr[v + 1]):
             prefetch(node_tab[head[e] * nst + stg], 0)
+            if n_late > 0:
+                prefetch(late[head[e]], 0)
             if lazy_band:
                 prefetch(band_row, head[e])
             elif n_band_slots > 0:
@@ -2992,6 +3177,12 @@ def label_search(  # type: ignore[no-untyped-def]
                             j = min(max(int(deficit / band_l) - lo, 0), n_band_slots - 1)
                             q1 = max(q1, t2 + band[r, j])
                 q2 = b2 + hf
+            if n_late > 0 and q1_is_time and t2 > late[w, 0] + _LATE_TOL:
+                # too late for the first deadline: the last one it misses bounds its arrival
+                lv = 1
+                while lv < n_late and t2 > late[w, lv] + _LATE_TOL:
+                    lv += 1
+                q1 = max(q1, late_t[lv - 1])
             if q1 == _INF:
                 continue  # no depot in reach leads on to the target (`catchment_table`)
             if found:
