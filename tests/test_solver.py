@@ -350,7 +350,7 @@ def storm(n_cells: int, closed: dict[int, list[int]], n_steps: int = 6) -> Weath
     return WeatherTable(0.0, 1.0, opn, ones.copy(), ones.copy(), ones.copy())
 
 
-def test_compiled_graph_stores_arc_indices_as_int32() -> None:
+def test_compiled_graph_stores_arc_indices_as_int32_and_risk_as_float32() -> None:
     arcs = [(0, 1, 1.0, 2.0, 1.0, 0), (1, 2, 1.5, 1.0, 1.0, 0), (0, 2, 3.0, 1.0, 1.0, 0)]
     g = make_graph(3, arcs)  # given as int64
     wide = replace(
@@ -369,6 +369,39 @@ def test_compiled_graph_stores_arc_indices_as_int32() -> None:
         replace(g, head=too_far)
     with pytest.raises(TypeError, match=r"CompiledGraph\.arc_cell must hold integers"):
         replace(g, arc_cell=g.arc_cell.astype(np.float64))
+    # the exposure weight is float32: converted once, an overflow refused
+    assert replace(g, arc_risk=np.array([1.5, 2.0, 0.1])).arc_risk.dtype == np.float32
+    with pytest.raises(ValueError, match=r"CompiledGraph\.arc_risk holds 1e\+300"):
+        replace(g, arc_risk=np.array([1.0, 1e300, 1.0]))
+
+
+def test_unlimited_tank_ends_despite_a_cycle_of_no_hours_through_a_depot() -> None:
+    # 0 -> 5 -> 0 takes no time and a stop at depot 0 adds 4 L: with a fuel cap on the
+    # labels (what the fastest route still needs) each lap gave a label with more fuel at
+    # the optimum's key, for ever (found by the stress profile: a tank-relaxed via query)
+    arcs = [
+        (0, 2, 0.75, 1.0, 2.0, 1),
+        (0, 5, 0.0, 0.5, 0.5, 1),
+        (1, 6, 0.0, 1.5, 0.0, 1),
+        (2, 6, 3.0, 0.5, 2.0, 0),
+        (2, 5, 0.0, 1.0, 0.5, 1),
+        (3, 4, 0.0, 1.5, 2.0, 0),
+        (3, 4, 0.5, 4.0, 2.0, 1),
+        (4, 2, 0.0, 1.0, 1.0, 0),
+        (4, 6, 0.0, 4.0, 0.0, 1),
+        (4, 5, 0.0, 1.0, 2.0, 0),
+        (5, 3, 0.0, 3.0, 0.0, 1),
+        (5, 0, 0.0, 1.0, 2.0, 1),
+        (5, 0, 0.75, 2.0, 0.5, 1),
+        (6, 0, 0.0, 4.0, 0.5, 0),
+        (6, 2, 1.5, 4.0, 0.5, 0),
+    ]
+    shelter = [False, False, True, True, True, False, False]
+    g = make_graph(7, arcs, shelter=shelter, depot_stock={0: 4.0})
+    res = solve(g, 2, 6, via=[3], depart_h=0.5, capacity_l=INF, max_labels=100_000)
+    assert res.feasible
+    assert res.labels_settled < 100
+    assert res.plans[0].arrive_h == 0.5
 
 
 def test_storm_forces_wait_at_shelter() -> None:

@@ -2577,7 +2577,7 @@ _SIG_SEARCH = _sig(
     _ai4,  # head
     _af8,  # arc_hours
     _af8,  # arc_litres
-    _af8,  # arc_risk
+    "float32[::1]",  # arc_risk
     _ai4,  # arc_cell
     _ab1,  # arc_ok
     _ab1,  # node_shelter
@@ -2655,7 +2655,7 @@ def label_search(  # type: ignore[no-untyped-def]
         Calm travel time per arc, hours.
     arc_litres : array of float64
         Calm fuel per arc, litres.
-    arc_risk : array of float64
+    arc_risk : array of float32
         Exposure weight per hour driven, per arc (dimensionless).
     arc_cell : array of int32
         Weather cell per arc.
@@ -3128,7 +3128,9 @@ def label_search(  # type: ignore[no-untyped-def]
             ht = node_tab[bi, _NT_H_TIME]
             if t2 + ht > deadline + tol:
                 continue
-            if use_clamp and (not duty_on or d2 + ht <= max_drive + tol):
+            # (not with an unlimited tank: every label there holds inf, and a cap would let
+            # a cycle of no hours through a depot add fuel without end at one key)
+            if use_clamp and not fuel_free and (not duty_on or d2 + ht <= max_drive + tol):
                 cl = reserve + node_tab[bi, _NT_H_AUX]
                 if f2 > cl:
                     f2 = cl

@@ -178,6 +178,17 @@ def _index32(name: str, values: NDArray[Any]) -> NDArray[np.int32]:
     return np.ascontiguousarray(values, dtype=np.int32)
 
 
+def _weight32(name: str, values: NDArray[Any]) -> NDArray[np.float32]:
+    """``values`` as a C-contiguous float32 array, or a clear error if one overflows."""
+    with np.errstate(over="ignore"):
+        out = np.ascontiguousarray(values, dtype=np.float32)
+    overflow = np.isinf(out) & np.isfinite(values)
+    if overflow.any():
+        bad = float(np.asarray(values)[overflow][0])
+        raise ValueError(f"{name} holds {bad}, beyond float32 (3.4e38): not an exposure weight")
+    return out
+
+
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class CompiledGraph:
     """Flat arrays for one (network, vehicle, date), ready for the kernels.
@@ -194,7 +205,7 @@ class CompiledGraph:
         Travel time in calm weather, hours.
     arc_litres : ndarray of float64, shape (n_arcs,)
         Fuel burnt in calm weather, litres.
-    arc_risk : ndarray of float64, shape (n_arcs,)
+    arc_risk : ndarray of float32, shape (n_arcs,)
         Static exposure weight per hour driven (dimensionless, >= 0; 1 = ordinary
         country near shelter).
     arc_cell : ndarray of int32, shape (n_arcs,)
@@ -217,7 +228,9 @@ class CompiledGraph:
     The three per-arc index arrays are stored as int32 (other integer arrays given for them
     are converted once, here): half the memory of int64 (90 MB on a 1M-node lattice of
     7.8 M arcs) and half the cache lines a search reads per arc. Graphs of more than
-    2,147,483,647 nodes, cells or links are therefore not supported.
+    2,147,483,647 nodes, cells or links are therefore not supported. The exposure weight
+    ``arc_risk`` is float32 for the same reason (30 MB there): a weight such as 1.5 needs
+    no more than seven digits, and sums of it are taken in float64.
     """
 
     indptr: NDArray[np.int64]
@@ -225,7 +238,7 @@ class CompiledGraph:
     arc_km: NDArray[np.float64]
     arc_hours: NDArray[np.float64]
     arc_litres: NDArray[np.float64]
-    arc_risk: NDArray[np.float64]
+    arc_risk: NDArray[np.float32]
     arc_cell: NDArray[np.int32]
     arc_link: NDArray[np.int32]
     node_shelter: NDArray[np.bool_]
@@ -240,6 +253,9 @@ class CompiledGraph:
             values = np.asarray(getattr(self, name))
             if values.dtype != np.int32 or not values.flags.c_contiguous:
                 object.__setattr__(self, name, _index32(f"CompiledGraph.{name}", values))
+        risk = np.asarray(self.arc_risk)
+        if risk.dtype != np.float32 or not risk.flags.c_contiguous:
+            object.__setattr__(self, "arc_risk", _weight32("CompiledGraph.arc_risk", risk))
 
     @property
     def n_nodes(self) -> int:
@@ -537,6 +553,10 @@ def _i8(a: NDArray[np.int64]) -> NDArray[np.int64]:
 
 def _i4(a: NDArray[np.int32]) -> NDArray[np.int32]:
     return np.require(a, dtype=np.int32, requirements=["C", "W"])
+
+
+def _f4(a: NDArray[np.float32]) -> NDArray[np.float32]:
+    return np.require(a, dtype=np.float32, requirements=["C", "W"])
 
 
 @functools.cache
@@ -1462,7 +1482,7 @@ def _search(
     ep, arc_cell, node_cell = _weather_cells(graph, weather)
     arc_hours = _f8(graph.arc_hours)
     arc_litres = _f8(graph.arc_litres)
-    arc_risk = _f8(graph.arc_risk)
+    arc_risk = _f4(graph.arc_risk)
     shelter = _b1(graph.node_shelter)
     depot = _b1(graph.node_depot)
     stock = _f8(graph.node_stock_l)

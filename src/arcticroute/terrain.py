@@ -508,7 +508,7 @@ def lattice_graph(
     arc_km = np.empty(n_arcs, dtype=np.float64)
     arc_hours = np.empty(n_arcs, dtype=np.float64)
     arc_litres = np.empty(n_arcs, dtype=np.float64)
-    arc_risk = np.empty(n_arcs, dtype=np.float64)
+    arc_risk = np.empty(n_arcs, dtype=np.float32)
     arc_cell = np.empty(n_arcs, dtype=np.int32)
     fill = indptr[:-1].copy()  # next free arc slot of every node
     for k, (dr, dc) in enumerate(_OFFSETS):
@@ -526,6 +526,9 @@ def lattice_graph(
         arc_cell[slot] = node_cell[tails]
         fill[tails] += 1
     del masks, fill, node_h, node_l, node_r
+    if not np.isfinite(arc_risk).all():
+        msg = "risk weights must stay below 3.4e38 (stored as float32); scale them down"
+        raise VehicleError(msg)
 
     # Depots and shelters.
     node_depot = np.zeros(n_nodes, dtype=np.bool_)
