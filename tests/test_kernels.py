@@ -318,8 +318,8 @@ def latest_times(
     g: CompiledGraph,
     weather: WeatherTable,
     corridor: tuple[float, int],
-    target: int,
-    arrive_by: float,
+    target: int | list[int],
+    arrive_by: float | list[float],
     t_floor: float,
 ) -> np.ndarray:
     # `latest_departure` on every arc; corridor: (hours per straight-line km, origin)
@@ -339,8 +339,8 @@ def latest_times(
         g.node_x_km,
         g.node_y_km,
         *corridor,
-        target,
-        arrive_by,
+        np.array(target, np.int64).reshape(-1),
+        np.array(arrive_by, np.float64).reshape(-1),
         t_floor,
     )
 
@@ -376,6 +376,12 @@ def test_latest_departure_is_the_last_moment_to_arrive_in_time(data: st.DataObje
         if np.all(g.arc_hours > 0.0):
             just_before = earliest_arrivals_by_relaxation(g, weather, u, every[u] - 1e-6)
             assert just_before[target] <= arrive_by + 1e-9
+    # several sources, each by its own time: reaching any one will do
+    other = data.draw(st.integers(0, g.n_nodes - 1))
+    other_by = data.draw(st.sampled_from([0.0, 2.0, 4.5]))
+    either = latest_times(g, weather, (0.0, 0), [target, other], [arrive_by, other_by], -50.0)
+    alone = latest_times(g, weather, (0.0, 0), other, other_by, -50.0)
+    np.testing.assert_array_equal(either, np.maximum(every, alone))
     depart = data.draw(st.sampled_from([0.0, 1.0, 2.5]))
     origin = data.draw(st.integers(0, g.n_nodes - 1))
     fastest = float(_epochs(weather).speed[_epochs(weather).open].max(initial=1.0))

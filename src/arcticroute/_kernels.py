@@ -1955,8 +1955,8 @@ def _latest_entry(ep_ptr, ep_start, ep_open, ep_speed, c, h, b):  # type: ignore
         _af8,
         _f8,
         _i8,
-        _i8,
-        _f8,
+        _ai8,
+        _af8,
         _f8,
     )
 )
@@ -1975,18 +1975,21 @@ def latest_departure(  # type: ignore[no-untyped-def]
     y_km,
     h_per_km,
     origin,
-    target,
-    arrive_by,
+    sources,
+    source_t,
     t_floor,
 ):
-    """Latest time at each node from which the target can still be reached by a deadline.
+    """Latest time at each node from which a source can still be reached by its deadline.
 
     In the relaxation of `earliest_arrival_path` (no tank, no duty limit, waiting allowed
-    anywhere): a label at node v later than the result at v cannot arrive by
-    ``arrive_by`` under any plan, so the label search may drop it. A Dijkstra backwards
-    in time from the target, latest first: the latest entry into an arc that arrives by a
-    given time never decreases with that time and is never after it (the speed model is
-    FIFO), so a node's value is final when it is taken from the queue.
+    anywhere): a label at node v later than the result at v cannot reach any source by
+    that source's time, under any plan. With the target as the one source, a label later
+    than that arrives after the deadline; with the depots as sources, each at its own
+    latest time less a refuelling stop, it cannot make the deadline with one stop more
+    (`solver._late_table`). A Dijkstra backwards in time, latest first: the latest entry
+    into an arc that arrives by a given time never decreases with that time and is never
+    after it (the speed model is FIFO), so a node's value is final when it is taken from
+    the queue.
 
     Parameters
     ----------
@@ -2002,10 +2005,12 @@ def latest_departure(  # type: ignore[no-untyped-def]
         origin beats (0: no such bound). A node that no label can reach by its latest time
         (``t_floor`` plus the straight line from the origin is later) passes nothing on:
         any label through it would be late there.
-    origin, target : int
-        Node indices.
-    arrive_by : float
-        Deadline at the target, hours.
+    origin : int
+        Node index.
+    sources : array of int64
+        Nodes to be reached (the target, or depots).
+    source_t : array of float64
+        The latest time at each source, hours (``-inf``: none).
     t_floor : float
         When the labels start at the origin (the departure, hours): no label is earlier.
         The search stops once every node left is later than its latest time, which then
@@ -2015,7 +2020,7 @@ def latest_departure(  # type: ignore[no-untyped-def]
     -------
     latest : array of float64, shape (n,)
         Latest time at each node, hours (the supremum of the times that make it); ``-inf``
-        where the target cannot be reached. Never earlier than the truth, and equal to it
+        where no source can be reached in time. Never earlier than the truth, and equal to it
         unless an arc of no hours meets a closure as it starts (the supremum of one arc is
         then passed on where no departure attains it). A value below the earliest a label
         can be at the node (``t_floor`` plus the straight line from the origin) may be
@@ -2027,10 +2032,15 @@ def latest_departure(  # type: ignore[no-untyped-def]
     hk = np.empty(n, np.float64)
     hv = np.empty(n, np.int32)
     use_ok = arc_ok.shape[0] > 0
-    latest[target] = arrive_by
-    pos[target] = 0
-    size = 1
-    _sift_up(hk, hv, pos, 0, -arrive_by, target, None, 0.0)
+    size = 0
+    for j in range(sources.shape[0]):
+        s = sources[j]
+        if source_t[j] > latest[s]:
+            latest[s] = source_t[j]
+            if pos[s] < 0:
+                pos[s] = size
+                size += 1
+            _sift_up(hk, hv, pos, pos[s], -source_t[j], s, None, 0.0)
     while size > 0:
         b = -hk[0]
         v = hv[0]
@@ -2680,10 +2690,12 @@ def label_search(  # type: ignore[no-untyped-def]
         Node indices.
     via : array of int64
         Nodes to visit in this order before the target.
-    late, late_t : arrays of float32, shape (n, k), and float64, shape (k,)
-        Without via points: per node and deadline ``late_t[j]`` (increasing, hours), the
-        latest time from which the target can still be reached by it in the relaxation
-        of `latest_departure`, rounded up. A label later than ``late[v, j]`` arrives after
+    late, late_t : arrays of float32, shape (n, layers * k), and float64, shape (k,)
+        Without via points: per node, layer and deadline ``late_t[j]`` (increasing,
+        hours), the latest time from which the target can still be reached by it in the
+        relaxation of `latest_departure` with that many refuelling stops or more (the last
+        layer: as many or more), rounded up (`solver._late_table`). A label later than
+        ``late[v, s * k + j]``, s the stops its deficit forces, arrives after
         ``late_t[j]``, which bounds its key from below. Shape (0, 0) and (0,): unused.
     h_band : array of float32, shape (n, n_band_slots) or (1, 1)
         Lower bound on the hours to the target of a label that must refuel first, per
@@ -2765,6 +2777,7 @@ def label_search(  # type: ignore[no-untyped-def]
     reserve_rows = ipar[9]
     lazy_band = ipar[10] != 0
     n_late = late_t.shape[0] if late.shape[0] > 0 else 0
+    n_layers = late.shape[1] // n_late if n_late > 0 else 0
     q1_is_time = objective in (OBJ_TIME, OBJ_PARETO)  # the key's first part is a time
     # With ``lazy_band`` the rows are kept in the order they are written (``band_row[w]``:
     # node w's, valid once its node-table flag says so), so that only the pages of the rows
@@ -3179,12 +3192,21 @@ def label_search(  # type: ignore[no-untyped-def]
                             j = min(max(int(deficit / band_l) - lo, 0), n_band_slots - 1)
                             q1 = max(q1, t2 + band[r, j])
                 q2 = b2 + hf
-            if n_late > 0 and q1_is_time and t2 > late[w, 0] + _LATE_TOL:
-                # too late for the first deadline: the last one it misses bounds its arrival
-                lv = 1
-                while lv < n_late and t2 > late[w, lv] + _LATE_TOL:
-                    lv += 1
-                q1 = max(q1, late_t[lv - 1])
+            if n_late > 0 and q1_is_time:
+                # the layer of the refuelling stops its deficit forces (the last: as many
+                # or more)
+                base = 0
+                if n_layers > 1:
+                    deficit_l = hf - (f2 - reserve)
+                    if deficit_l > tol:
+                        stops = int(np.ceil((deficit_l - tol) / (capacity - reserve)))
+                        base = min(stops, n_layers - 1) * n_late
+                if t2 > late[w, base] + _LATE_TOL:
+                    # too late for the first deadline: the last one it misses bounds it
+                    lv = 1
+                    while lv < n_late and t2 > late[w, base + lv] + _LATE_TOL:
+                        lv += 1
+                    q1 = max(q1, late_t[lv - 1])
             if q1 == _INF:
                 continue  # no depot in reach leads on to the target (`catchment_table`)
             if found:

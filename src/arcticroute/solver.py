@@ -154,11 +154,14 @@ _WIDEN = 2.0
 _MAX_WIDEN = 3
 """After this many widenings the band table is taken as it is."""
 
-_LATE_LEVELS = 16
+_LATE_LEVELS = 8
 """Deadlines of the late table under changing weather (`_late_table`); 0 turns it off."""
 
-_LATE_STEP_H = 0.25
+_LATE_STEP_H = 0.5
 """Spacing of the late table's deadlines, hours."""
+
+_LATE_STOP_LAYERS = 4
+"""Layers of the late table by refuelling stops still forced (0, 1, 2, 3 or more)."""
 
 _LATE_AFTER_LABELS = 100_000
 """Labels a search under changing weather creates before it starts again with the late
@@ -849,8 +852,12 @@ def _late_table(
     ``nan``: search for it here) and `_LATE_LEVELS` - 1 more, `_LATE_STEP_H` apart. For
     each, the latest time at each node from which the target can still be reached by it
     (`_kernels.latest_departure`, the same relaxation), rounded up to float32: a label
-    later than that arrives after the deadline. None for other objectives, via points,
-    weather that no longer changes, or no relaxed route.
+    later than that arrives after the deadline. With a finite tank, `_LATE_STOP_LAYERS`
+    layers: layer s is the latest time from which the deadline can be made with s
+    refuelling stops at depots or more (the depots its sources, each at layer s - 1's
+    time less a stop); a label reads the layer of the stops its deficit forces. Columns:
+    ``layer * _LATE_LEVELS + deadline``. None for other objectives, via points, weather
+    that no longer changes, or no relaxed route.
     """
     if not _late_applies(q, weather):
         return None
@@ -863,7 +870,17 @@ def _late_table(
     fastest = float(_per_cell_bounds(ep, q.depart_h)[0].max(initial=0.0))
     rptr, rtail, rarc = _reversed(graph)
     levels = relaxed_h + _LATE_STEP_H * np.arange(_LATE_LEVELS, dtype=np.float64)
-    table = np.empty((graph.n_nodes, levels.shape[0]), np.float32)
+    depots = np.flatnonzero(graph.node_depot & (graph.node_stock_l > 0.0)).astype(np.int64)
+    if arc_ok is not None:
+        tails = np.repeat(np.arange(graph.n_nodes, dtype=np.int64), np.diff(graph.indptr))
+        open_nodes = np.zeros(graph.n_nodes, np.bool_)
+        open_nodes[tails[arc_ok]] = True
+        open_nodes[graph.head[arc_ok]] = True
+        depots = depots[open_nodes[depots]]
+    finite = math.isfinite(q.capacity_l) and q.refuel_h > 0.0 and depots.size > 0
+    n_layers = _LATE_STOP_LAYERS if finite else 1
+    k = levels.shape[0]
+    table = np.empty((graph.n_nodes, n_layers * k), np.float32)
     args = (
         rptr,
         rtail,
@@ -879,21 +896,27 @@ def _late_table(
         _f8(graph.node_y_km),
         _least_per_km(graph, "hours") / fastest,
         q.origin,
-        q.target,
     )
 
     def column(j: int) -> None:
-        latest = kern.latest_departure(*args, float(levels[j]), q.depart_h)
-        rounded = latest.astype(np.float32)
-        low = rounded < latest
-        rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
-        table[:, j] = rounded
+        # layer 0: the target by the deadline; layer s: a stop at a depot first, then
+        # layer s - 1 from there
+        sources = np.array([q.target], np.int64)
+        by = np.array([levels[j]])
+        for layer in range(n_layers):
+            latest = kern.latest_departure(*args, sources, by, q.depart_h)
+            rounded = latest.astype(np.float32)
+            low = rounded < latest
+            rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
+            table[:, layer * k + j] = rounded
+            sources = depots
+            by = latest[depots] - q.refuel_h
 
     if graph.n_arcs >= _PARALLEL_MIN_ARCS:
         with ThreadPoolExecutor(max_workers=2) as pool:  # the kernel releases the GIL
-            list(pool.map(column, range(levels.shape[0])))
+            list(pool.map(column, range(k)))
     else:
-        for j in range(levels.shape[0]):
+        for j in range(k):
             column(j)
     return table, levels
 
