@@ -800,7 +800,8 @@ def _relaxed_path(
 
 
 _Late = tuple[NDArray[np.float32], NDArray[np.float64]]
-"""The late table: latest times per node and deadline (float32), and the deadlines."""
+"""The late table: latest times per node, stop layer and deadline (float32), and the
+deadlines (`_late_table`)."""
 
 
 def _late_applies(q: _Query, weather: WeatherTable | None) -> bool:
@@ -823,8 +824,9 @@ def _search_late(
 ) -> _Search:
     """`_search`, and again with the late table if it takes `_LATE_AFTER_LABELS` labels.
 
-    The table costs `_LATE_LEVELS` backward searches: 0.1 s on a 40k lattice whose weather
-    query with a 60 L tank needs 0.01 s without it. Settled labels of both count.
+    The table costs up to `_LATE_LEVELS` x `_LATE_STOP_LAYERS` backward searches: 0.1 s
+    and more on a 40k lattice whose weather query with a 60 L tank needs 0.01 s without
+    it. Settled labels of both searches count.
     """
     if not _late_applies(q, weather) or q.max_labels <= _LATE_AFTER_LABELS:
         return _search(graph, q, weather, banned_arcs, banned_nodes)
