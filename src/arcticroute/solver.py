@@ -173,11 +173,13 @@ def _index32(name: str, values: NDArray[Any]) -> NDArray[np.int32]:
     if not np.issubdtype(values.dtype, np.integer):
         raise TypeError(f"{name} must hold integers, got dtype {values.dtype}")
     info = np.iinfo(np.int32)
-    if values.size and (int(values.max()) > info.max or int(values.min()) < info.min):
-        raise ValueError(
-            f"{name} holds {int(values.max())}, beyond the 32-bit index range "
-            f"({info.max:,}): graphs this large are not supported"
-        )
+    if values.size:
+        worst = int(values.max()) if int(values.max()) > info.max else int(values.min())
+        if not info.min <= worst <= info.max:
+            raise ValueError(
+                f"{name} holds {worst}, beyond the 32-bit index range "
+                f"({info.min:,} to {info.max:,}): graphs this large are not supported"
+            )
     return np.ascontiguousarray(values, dtype=np.int32)
 
 
@@ -872,13 +874,8 @@ def _late_table(
     fastest = float(_per_cell_bounds(ep, q.depart_h)[0].max(initial=0.0))
     rptr, rtail, rarc = _reversed(graph)
     levels = relaxed_h + _LATE_STEP_H * np.arange(_LATE_LEVELS, dtype=np.float64)
+    # (a banned depot needs no filtering: no usable arc leads into it to pass its time on)
     depots = np.flatnonzero(graph.node_depot & (graph.node_stock_l > 0.0)).astype(np.int64)
-    if arc_ok is not None:
-        tails = np.repeat(np.arange(graph.n_nodes, dtype=np.int64), np.diff(graph.indptr))
-        open_nodes = np.zeros(graph.n_nodes, np.bool_)
-        open_nodes[tails[arc_ok]] = True
-        open_nodes[graph.head[arc_ok]] = True
-        depots = depots[open_nodes[depots]]
     finite = math.isfinite(q.capacity_l) and q.refuel_h > 0.0 and depots.size > 0
     n_layers = _LATE_STOP_LAYERS if finite else 1
     k = levels.shape[0]
@@ -1485,7 +1482,8 @@ def _search(
 ) -> _Search:
     """Compute the bounds and run `_kernels.label_search`.
 
-    ``late``: per node and deadline, the latest time to be there (`_late_table`), or None.
+    ``late``: per node, stop layer and deadline, the latest time to be there
+    (`_late_table`), or None.
     """
     n = graph.n_nodes
     m = graph.n_arcs
