@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from unittest import mock
 
 import numba as nb
@@ -314,15 +314,18 @@ def test_earliest_arrival_path_matches_a_relaxation_oracle(data: st.DataObject) 
         assert burnt == pytest.approx(litres)
 
 
+NO_CORRIDOR = np.zeros((0, 0), np.float32)
+
+
 def latest_times(
     g: CompiledGraph,
     weather: WeatherTable,
-    corridor: tuple[float, int],
+    earliest: np.ndarray,
     target: int | list[int],
     arrive_by: float | list[float],
     t_floor: float,
 ) -> np.ndarray:
-    # `latest_departure` on every arc; corridor: (hours per straight-line km, origin)
+    # `latest_departure` on every arc; ``earliest``: `band_earliest`'s table, or none
     ep = _epochs(weather)
     rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
     return kern.latest_departure(  # type: ignore[no-any-return]
@@ -336,24 +339,316 @@ def latest_times(
         ep.start,
         ep.open,
         ep.speed,
-        g.node_x_km,
-        g.node_y_km,
-        *corridor,
+        earliest,
         np.array(target, np.int64).reshape(-1),
         np.array(arrive_by, np.float64).reshape(-1),
         t_floor,
     )
 
 
-def check_corridor(
-    g: CompiledGraph, every: np.ndarray, got: np.ndarray, per_km: float, origin: int, depart: float
+@dataclass(frozen=True)
+class Bands:
+    """A tank seen through fuel-deficit bands, as the late tables see it."""
+
+    h_fuel: np.ndarray
+    depot_ok: np.ndarray
+    usable_l: float
+    refuel_h: float
+    band_l: float
+
+    def lo(self, v: int) -> int:
+        return int(kern.band_lo(self.h_fuel[v], self.usable_l, self.band_l))
+
+    def top(self, v: int) -> int:
+        # the node's bands past its lowest (-1: none)
+        if not math.isfinite(self.usable_l) or math.isinf(self.h_fuel[v]):
+            return -1
+        return int(kern._band_hi(self.h_fuel[v], self.band_l)) - self.lo(v)
+
+    @property
+    def width(self) -> int:
+        tops = [self.top(v) for v in range(self.h_fuel.shape[0])]
+        return 1 + (max(1, max(tops) + 1) if math.isfinite(self.usable_l) else 0)
+
+
+NO_TANK = Bands(np.zeros(1), np.zeros(1, np.bool_), math.inf, 0.0, 0.0)
+
+
+def bands_for(
+    g: CompiledGraph, target: int, usable_l: float, refuel_h: float, per_tank: int
+) -> Bands:
+    # calm litres to the target, as the solver computes them without weather
+    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
+    h_fuel = kern.reverse_dijkstra(
+        rptr, rtail, g.arc_litres[rarc], np.empty(0), np.array([target]), np.zeros(1), np.inf, -1
+    )[0]
+    depot_ok = g.node_depot & (g.node_stock_l > 0.0)
+    return Bands(h_fuel, depot_ok, usable_l, refuel_h, usable_l / per_tank)
+
+
+def band_moves(g: CompiledGraph, bands: Bands, v: int, col: int) -> list[tuple[int, int, int]]:
+    # (arc or -1 for a refuelling stop, next node, next state) from state ``col`` at v:
+    # 0 free, 1 + j band ``lo + j``
+    width = bands.width
+    out: list[tuple[int, int, int]] = []
+    if col > 0 and bands.depot_ok[v]:
+        full = bands.h_fuel[v] <= bands.usable_l + 1e-6
+        out.append((-1, v, 0 if full else 1))
+    for e in range(g.indptr[v], g.indptr[v + 1]):
+        u = int(g.head[e])
+        if col == 0:
+            out.append((e, u, 0))
+            continue
+        if bands.top(u) < 0:
+            continue
+        b = max(bands.lo(v) + col - 1, bands.lo(u))
+        if b <= bands.lo(u) + bands.top(u):
+            assert 1 + b - bands.lo(u) < width
+            out.append((e, u, 1 + b - bands.lo(u)))
+    return out
+
+
+def band_arrivals_by_relaxation(
+    g: CompiledGraph, weather: WeatherTable, bands: Bands, start: tuple[int, int], depart: float
 ) -> np.ndarray:
-    # the same at every node a label can reach by its latest time (the straight line from
-    # the origin at the least hours per km), no later elsewhere; returns the first set
-    km = np.hypot(g.node_x_km - g.node_x_km[origin], g.node_y_km - g.node_y_km[origin])
-    reachable: np.ndarray = every >= depart + per_km * km
+    """Bellman-Ford over (node, deficit state): waiting anywhere, stops at depots."""
+    ep = _epochs(weather)
+    starts = [weather.t0_h + k * weather.step_h for k in range(weather.n_steps)]
+    best = np.full((g.n_nodes, bands.width), math.inf)
+    best[start] = depart
+    for _ in range(g.n_nodes * bands.width + 1):
+        changed = False
+        for v in range(g.n_nodes):
+            for col in range(bands.width):
+                t = best[v, col]
+                if math.isinf(t):
+                    continue
+                for e, u, nxt in band_moves(g, bands, v, col):
+                    arrive = math.inf
+                    if e < 0:
+                        arrive = t + bands.refuel_h
+                    else:
+                        for tau in [t, *sorted(x for x in starts if x > t)]:
+                            status, a, _d, _k = kern.traverse_arc(
+                                ep.ptr,
+                                ep.start,
+                                ep.open,
+                                ep.speed,
+                                int(g.arc_cell[e]),
+                                tau,
+                                g.arc_hours[e],
+                            )
+                            if status == kern.TRAV_OK:
+                                arrive = a
+                                break
+                    if arrive < best[u, nxt]:
+                        best[u, nxt] = arrive
+                        changed = True
+        if not changed:
+            break
+    return best
+
+
+def band_table(
+    g: CompiledGraph,
+    weather: WeatherTable,
+    bands: Bands,
+    h_time: np.ndarray,
+    start: tuple[int, int],
+    target: int,
+    depart: float,
+    span_h: float,
+) -> tuple[np.ndarray, float]:
+    ep = _epochs(weather)
+    return kern.band_earliest(  # type: ignore[no-any-return]
+        g.indptr,
+        g.head,
+        g.arc_hours,
+        g.arc_cell,
+        np.ones(0, np.bool_),
+        ep.ptr,
+        ep.start,
+        ep.open,
+        ep.speed,
+        h_time,
+        bands.h_fuel if math.isfinite(bands.usable_l) else np.zeros(g.n_nodes),
+        bands.depot_ok if math.isfinite(bands.usable_l) else np.zeros(g.n_nodes, np.bool_),
+        bands.usable_l,
+        bands.refuel_h,
+        bands.band_l,
+        start[0],
+        start[1],
+        target,
+        depart,
+        span_h,
+    )
+
+
+def hours_bound(g: CompiledGraph, weather: WeatherTable, target: int) -> np.ndarray:
+    # calm hours to the target at the weather's fastest: a consistent A* potential
+    fastest = float(weather.speed_factor[weather.open].max(initial=1.0))
+    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
+    rw = g.arc_hours[rarc] / fastest
+    src = np.array([target])
+    hours: np.ndarray = kern.reverse_dijkstra(
+        rptr, rtail, rw, np.empty(0), src, np.zeros(1), np.inf, -1
+    )[0]
+    return hours
+
+
+@st.composite
+def banded_cases(draw: st.DrawFn) -> tuple[CompiledGraph, WeatherTable, Bands, int]:
+    g = draw(compiled_graphs(n_cells=2, max_nodes=7))
+    weather = draw(weather_tables(2, max_steps=4))
+    target = draw(st.integers(0, g.n_nodes - 1))
+    usable = draw(st.sampled_from([1.0, 2.0, 3.0, 5.0]))
+    refuel = draw(st.sampled_from([0.25, 1.0]))
+    per_tank = draw(st.sampled_from([1, 2, 4]))
+    return g, weather, bands_for(g, target, usable, refuel, per_tank), target
+
+
+@given(banded_cases(), st.data())
+def test_band_earliest_matches_a_relaxation_oracle(
+    case: tuple[CompiledGraph, WeatherTable, Bands, int], data: st.DataObject
+) -> None:
+    g, weather, bands, target = case
+    origin = data.draw(st.integers(0, g.n_nodes - 1))
+    cols = [0] + [1 + j for j in range(bands.top(origin) + 1)]
+    col = data.draw(st.sampled_from(cols))
+    depart = data.draw(st.sampled_from([0.0, 0.5, 2.0]))
+    truth = band_arrivals_by_relaxation(g, weather, bands, (origin, col), depart)
+    lower = np.minimum.accumulate(truth, axis=1)  # a state or a lower one
+    for h_time in (np.zeros(g.n_nodes), hours_bound(g, weather, target)):
+        got, arrival = band_table(
+            g, weather, bands, h_time, (origin, col), target, depart, math.inf
+        )
+        assert arrival == truth[target, 0] or (math.isinf(arrival) and math.isinf(truth[target, 0]))
+        assert got.shape == truth.shape
+        if math.isinf(h_time[origin]):
+            assert np.all(np.isinf(got))  # no search: the target cannot be reached
+            continue
+        # nodes that cannot reach the target are not searched
+        lower[np.isinf(h_time)] = math.inf
+        assert np.all(got <= lower)
+        finite = np.isfinite(lower)
+        np.testing.assert_array_equal(np.isfinite(got), finite)
+        np.testing.assert_allclose(got[finite], lower[finite], atol=1e-5)
+        # stopped early, every state keeps a lower bound, and the arrival is exact
+        span = data.draw(st.sampled_from([0.0, 0.5]))
+        early, arrival = band_table(g, weather, bands, h_time, (origin, col), target, depart, span)
+        assert arrival == truth[target, 0] or (math.isinf(arrival) and math.isinf(truth[target, 0]))
+        assert np.all(early <= lower)
+
+
+def latest_bands(
+    g: CompiledGraph,
+    weather: WeatherTable,
+    bands: Bands,
+    earliest: np.ndarray,
+    free: np.ndarray,
+    t_floor: float,
+) -> np.ndarray:
+    ep = _epochs(weather)
+    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
+    return kern.latest_band_departure(  # type: ignore[no-any-return]
+        rptr,
+        rtail,
+        rarc,
+        g.arc_hours,
+        g.arc_cell,
+        np.ones(0, np.bool_),
+        ep.ptr,
+        ep.start,
+        ep.open,
+        ep.speed,
+        earliest,
+        bands.h_fuel,
+        bands.depot_ok,
+        free,
+        bands.usable_l,
+        bands.refuel_h,
+        bands.band_l,
+        t_floor,
+    )
+
+
+@given(banded_cases(), st.data())
+def test_latest_band_departure_is_the_last_moment_to_arrive_in_time(
+    case: tuple[CompiledGraph, WeatherTable, Bands, int], data: st.DataObject
+) -> None:
+    g, weather, bands, target = case
+    arrive_by = data.draw(st.sampled_from([0.5, 1.5, 3.0, 6.0]))
+    every, free = check_latest_bands(g, weather, bands, target, arrive_by)
+    # labels that cannot be at a state by its latest time need no value there
+    origin = data.draw(st.integers(0, g.n_nodes - 1))
+    depart = data.draw(st.sampled_from([0.0, 1.0, 2.5]))
+    col = data.draw(st.sampled_from([0] + [1 + j for j in range(bands.top(origin) + 1)]))
+    earliest, _arrival = band_table(
+        g, weather, bands, np.zeros(g.n_nodes), (origin, col), target, depart, math.inf
+    )
+    free_c = latest_times(g, weather, earliest, target, arrive_by, depart)
+    check_corridor(free, free_c, earliest[:, 0], depart)
+    got = latest_bands(g, weather, bands, earliest, free_c, depart)
+    check_corridor(every, got, earliest[:, 1:], depart)
+
+
+def test_late_bands_follow_a_label_into_a_node_whose_lowest_band_is_higher() -> None:
+    # U -> T is short in litres but slow; the fast way goes out to W, whose litres to the
+    # target (3) put its lowest band above U's, then refuels at D. A label at U in band 0
+    # or 1 enters W in W's lowest band (2): every band of U up to it leads there.
+    u, w, d, t = range(4)
+    arcs = [(u, t, 10.0, 1.0, 0.0, 0), (u, w, 0.5, 0.5, 0.0, 0)]
+    arcs += [(w, d, 0.25, 1.5, 0.0, 0), (d, t, 0.25, 1.5, 0.0, 0)]
+    g = make_graph(4, arcs, depot_stock={d: math.inf})
+    calm = WeatherTable(0.0, 1.0, np.ones((1, 1), np.bool_), *np.ones((3, 1, 1)))
+    bands = bands_for(g, t, 1.5, 0.25, 3)
+    assert (bands.lo(u), bands.lo(w)) == (0, 2)
+    every, _free = check_latest_bands(g, calm, bands, t, 5.0)
+    np.testing.assert_allclose(every[u, :2], 5.0 - 1.25, atol=1e-6)
+
+
+def check_latest_bands(
+    g: CompiledGraph, weather: WeatherTable, bands: Bands, target: int, arrive_by: float
+) -> tuple[np.ndarray, np.ndarray]:
+    # `latest_band_departure` (no corridor) against the oracle, state by state; returns it
+    # and `latest_departure`'s result
+    anywhere = np.full((g.n_nodes, bands.width), -np.inf, np.float32)
+    free = latest_times(g, weather, NO_CORRIDOR, target, arrive_by, -50.0)
+    every = latest_bands(g, weather, bands, anywhere, free, -50.0)
+    assert every.shape == (g.n_nodes, bands.width - 1)
+
+    def arrival(v: int, col: int, t: float) -> float:
+        return float(band_arrivals_by_relaxation(g, weather, bands, (v, col), t)[target, 0])
+
+    for v in range(g.n_nodes):
+        top = bands.top(v)
+        for j in range(bands.width - 1):
+            latest = float(every[v, j])
+            if top < 0:
+                assert latest == -math.inf
+                continue
+            if j > top:  # columns past the top repeat it
+                assert latest == every[v, top]
+                continue
+            if latest == -math.inf:
+                assert arrival(v, 1 + j, -50.0) > arrive_by
+                continue
+            # too late from just after; in time from just before, where no arc of no hours
+            # meets a closure as it starts (a supremum passed on that no departure attains)
+            assert arrival(v, 1 + j, latest + 1e-4) > arrive_by
+            if np.all(g.arc_hours > 0.0):
+                assert arrival(v, 1 + j, latest - 1e-5) <= arrive_by + 1e-9
+    return every, free
+
+
+def check_corridor(
+    every: np.ndarray, got: np.ndarray, earliest: np.ndarray, t_floor: float
+) -> np.ndarray:
+    # the same where a label can be by the latest time (and after ``t_floor``), no later
+    # elsewhere; returns where it is the same
+    reachable: np.ndarray = (every > earliest + 1e-6) & (every >= t_floor)
     np.testing.assert_array_equal(got[reachable], every[reachable])
-    assert np.all(got[~reachable] <= every[~reachable])
+    assert np.all(got <= every)
     return reachable
 
 
@@ -363,9 +658,7 @@ def test_latest_departure_is_the_last_moment_to_arrive_in_time(data: st.DataObje
     weather = data.draw(weather_tables(2, max_steps=4))
     target = data.draw(st.integers(0, g.n_nodes - 1))
     arrive_by = data.draw(st.sampled_from([0.5, 1.5, 3.0, 6.0]))
-    xy = data.draw(st.lists(st.floats(-3.0, 3.0), min_size=2 * g.n_nodes, max_size=2 * g.n_nodes))
-    g = replace(g, node_x_km=np.array(xy[::2]), node_y_km=np.array(xy[1::2]))
-    every = latest_times(g, weather, (0.0, 0), target, arrive_by, -50.0)
+    every = latest_times(g, weather, NO_CORRIDOR, target, arrive_by, -50.0)
     for u in range(g.n_nodes):
         if every[u] == -math.inf:
             assert earliest_arrivals_by_relaxation(g, weather, u, -50.0)[target] > arrive_by
@@ -379,20 +672,23 @@ def test_latest_departure_is_the_last_moment_to_arrive_in_time(data: st.DataObje
     # several sources, each by its own time: reaching any one will do
     other = data.draw(st.integers(0, g.n_nodes - 1))
     other_by = data.draw(st.sampled_from([0.0, 2.0, 4.5]))
-    either = latest_times(g, weather, (0.0, 0), [target, other], [arrive_by, other_by], -50.0)
-    alone = latest_times(g, weather, (0.0, 0), other, other_by, -50.0)
+    either = latest_times(g, weather, NO_CORRIDOR, [target, other], [arrive_by, other_by], -50.0)
+    alone = latest_times(g, weather, NO_CORRIDOR, other, other_by, -50.0)
     np.testing.assert_array_equal(either, np.maximum(every, alone))
     depart = data.draw(st.sampled_from([0.0, 1.0, 2.5]))
     origin = data.draw(st.integers(0, g.n_nodes - 1))
-    fastest = float(_epochs(weather).speed[_epochs(weather).open].max(initial=1.0))
-    per_km = kern.least_per_km(g.indptr, g.head, g.arc_hours, g.node_x_km, g.node_y_km) / fastest
-    got = latest_times(g, weather, (per_km, origin), target, arrive_by, depart)
-    check_corridor(g, every, got, per_km, origin, depart)
+    earliest, _arrival = band_table(
+        g, weather, NO_TANK, np.zeros(g.n_nodes), (origin, 0), target, depart, math.inf
+    )
+    reach = earliest_arrivals_by_relaxation(g, weather, origin, depart)
+    np.testing.assert_allclose(earliest[:, 0], reach, atol=1e-5)
+    got = latest_times(g, weather, earliest, target, arrive_by, depart)
+    check_corridor(every, got, earliest[:, 0], depart)
 
 
 def test_latest_departure_passes_nothing_on_from_nodes_reached_too_late() -> None:
-    # on terrain the straight line bounds the hours from the origin well: the search skips
-    # whole regions that no label reaches in time, and changes nothing where one does
+    # on terrain the earliest arrivals from the origin leave out whole regions that no
+    # label reaches in time; nothing changes where one does
     classes = synthetic_terrain(30, 30, seed=5, cell_km=2.5)
     speed = {"trail": 35.0, "tundra": 22.0, "river_ice": 38.0, "sea_ice": 20.0, "deep_snow": 15.0}
     burn = dict.fromkeys(speed, 30.0)
@@ -415,10 +711,13 @@ def test_latest_departure_passes_nothing_on_from_nodes_reached_too_late() -> Non
     passable = np.flatnonzero(np.diff(g.indptr) > 0)
     origin, target = int(passable[0]), int(passable[-1])
     arrive_by = earliest_path(g, weather, origin, target, 0.0)[0] + 0.25
-    every = latest_times(g, weather, (0.0, origin), target, arrive_by, -50.0)
-    per_km = kern.least_per_km(g.indptr, g.head, g.arc_hours, g.node_x_km, g.node_y_km)
-    got = latest_times(g, weather, (per_km, origin), target, arrive_by, 0.0)
-    reachable = check_corridor(g, every, got, per_km, origin, 0.0)
+    every = latest_times(g, weather, NO_CORRIDOR, target, arrive_by, -50.0)
+    earliest, arrival = band_table(
+        g, weather, NO_TANK, hours_bound(g, weather, target), (origin, 0), target, 0.0, 0.25
+    )
+    assert arrival == pytest.approx(arrive_by - 0.25, abs=1e-9)
+    got = latest_times(g, weather, earliest, target, arrive_by, 0.0)
+    reachable = check_corridor(every, got, earliest[:, 0], 0.0)
     assert every[origin] >= 0.0  # the trip can be made in time
     assert 0 < reachable.sum() < 0.9 * g.n_nodes
     assert np.any(got[~reachable] < every[~reachable])  # the corridor cut something

@@ -111,16 +111,19 @@ def check_objectives(graph: CompiledGraph, weather: WeatherTable | None, q: Quer
             blocked = run(graph, weather, q)
         # and with the late table under changing weather from the first label on (small
         # searches never reach `_LATE_AFTER_LABELS`), its deadlines as they are or dense
+        # (and its fuel-deficit bands a whole tank wide)
         with mock.patch("arcticroute.solver._LATE_AFTER_LABELS", 0):
             late = run(graph, weather, q)
             with mock.patch("arcticroute.solver._LATE_STEP_H", 0.01):
                 dense = run(graph, weather, q)
+            with mock.patch("arcticroute.solver._LATE_BANDS_PER_TANK", 1):
+                wide = run(graph, weather, q)
     # and with landmarks for the earliest-arrival search (built at a graph's second query)
     with mock.patch("arcticroute.solver._LANDMARK_MIN_NODES", 0):
         run(graph, weather, q)
         marked = run(graph, weather, q)
     fast = run(graph, weather, q)
-    for other in (slow, threaded, tight, blocked, late, dense, marked):
+    for other in (slow, threaded, tight, blocked, late, dense, wide, marked):
         assert other.feasible == fast.feasible
         if fast.feasible:
             assert other.plans[0].arrive_h == pytest.approx(fast.plans[0].arrive_h, abs=1e-9)
@@ -478,6 +481,25 @@ def test_refuels_at_a_depot_when_needed() -> None:
     assert plan.refuelled_l == 5.0
     res = run(g, None, Query(0, 2, capacity_l=8.0, refuel_h=10.0))
     assert res.plans[0].arcs == (2,) or [s.kind for s in res.plans[0].steps] == ["drive"]
+
+
+def test_late_table_reads_the_band_of_a_labels_deficit() -> None:
+    # The fast way drives through V to the depot D (3.75 L from the target), the slow one
+    # refuels at X. At V a label has 4.75 - 1.25 = 3.5 L of deficit: the band of depots at
+    # least 3.5 L from the target, D among them. A band read one too high (4 L) leaves no
+    # depot it can reach, so the label would look late for every deadline and the slow
+    # way would come first.
+    o, v, d, x, t = range(5)
+    arcs = [(o, v, 0.25, 1.0, 1.0, 0), (v, d, 0.25, 1.0, 1.0, 0), (d, t, 0.25, 3.75, 1.0, 0)]
+    arcs += [(o, x, 0.5, 2.0, 1.0, 0), (x, t, 1.25, 4.0, 1.0, 0)]
+    g = make_graph(5, arcs, shelter=[True] * 5, depot_stock={d: INF, x: INF})
+    # a closure at 50 h: the weather changes, so the late table applies
+    weather = WeatherTable(0.0, 50.0, np.array([[True, False]]), *np.ones((3, 1, 2)))
+    q = Query(o, t, capacity_l=4.0, start_fuel_l=2.25, refuel_h=0.25)
+    with mock.patch("arcticroute.solver._LATE_AFTER_LABELS", 0):
+        res = run(g, weather, q)
+    assert res.plans[0].arrive_h == pytest.approx(1.0)
+    assert res.plans[0].arcs == (0, 2, 3)  # o-v, v-d, d-t (arcs numbered by tail)
 
 
 def test_fuel_objective_takes_the_frugal_route() -> None:

@@ -66,6 +66,7 @@ __all__ = [
     "TRAV_CLOSED_ON_WAY",
     "TRAV_OK",
     "band_bound",
+    "band_earliest",
     "band_lo",
     "band_reach",
     "band_slots",
@@ -80,6 +81,7 @@ __all__ = [
     "gather",
     "label_search",
     "landmark_column",
+    "latest_band_departure",
     "latest_departure",
     "least_per_km",
     "node_table",
@@ -1951,10 +1953,7 @@ def _latest_entry(ep_ptr, ep_start, ep_open, ep_speed, c, h, b):  # type: ignore
         _af8,
         _ab1,
         _af8,
-        _af8,
-        _af8,
-        _f8,
-        _i8,
+        "float32[:, ::1]",
         _ai8,
         _af8,
         _f8,
@@ -1971,10 +1970,7 @@ def latest_departure(  # type: ignore[no-untyped-def]
     ep_start,
     ep_open,
     ep_speed,
-    x_km,
-    y_km,
-    h_per_km,
-    origin,
+    earliest,
     sources,
     source_t,
     t_floor,
@@ -2000,13 +1996,10 @@ def latest_departure(  # type: ignore[no-untyped-def]
         be empty: every arc usable).
     ep_ptr, ep_start, ep_open, ep_speed : arrays
         Epoch tables (module docstring).
-    x_km, y_km, h_per_km : arrays of float64 and float
-        Planar node coordinates, km, and hours per straight-line km no route from the
-        origin beats (0: no such bound). A node that no label can reach by its latest time
-        (``t_floor`` plus the straight line from the origin is later) passes nothing on:
-        any label through it would be late there.
-    origin : int
-        Node index.
+    earliest : array of float32, shape (n, 1 + n_slots) or (0, 0)
+        `band_earliest`'s table: column 0 is the earliest a label without a fuel deficit
+        can be at each node. A node that no such label reaches by its latest time passes
+        nothing on: any label through it would be late there (shape (0, 0): no corridor).
     sources : array of int64
         Nodes to be reached (the target, or depots).
     source_t : array of float64
@@ -2023,8 +2016,7 @@ def latest_departure(  # type: ignore[no-untyped-def]
         where no source can be reached in time. Never earlier than the truth, and equal to it
         unless an arc of no hours meets a closure as it starts (the supremum of one arc is
         then passed on where no departure attains it). A value below the earliest a label
-        can be at the node (``t_floor`` plus the straight line from the origin) may be
-        lower: labels there are late either way.
+        can be at the node (``earliest``) may be lower: labels there are late either way.
     """
     n = rptr.shape[0] - 1
     latest = _huge_full(n, -_INF, np.float64)
@@ -2032,6 +2024,7 @@ def latest_departure(  # type: ignore[no-untyped-def]
     hk = np.empty(n, np.float64)
     hv = np.empty(n, np.int32)
     use_ok = arc_ok.shape[0] > 0
+    use_corridor = earliest.shape[0] == n
     size = 0
     for j in range(sources.shape[0]):
         s = sources[j]
@@ -2050,10 +2043,8 @@ def latest_departure(  # type: ignore[no-untyped-def]
         pos[v] = -2
         if b < t_floor:
             break  # every node left is later than its latest time: below t_floor too
-        if h_per_km > 0.0:
-            km = np.hypot(x_km[v] - x_km[origin], y_km[v] - y_km[origin])
-            if t_floor + km * h_per_km > b:
-                continue  # no label gets here in time, so none passes through in time
+        if use_corridor and earliest[v, 0] > b:
+            continue  # no label gets here in time, so none passes through in time
         for p in range(rptr[v], rptr[v + 1]):
             e = rarc[p]
             if use_ok and not arc_ok[e]:
@@ -2069,6 +2060,365 @@ def latest_departure(  # type: ignore[no-untyped-def]
                     pu = size
                     size += 1
                 _sift_up(hk, hv, pos, pu, -tau, u, None, 0.0)
+    return latest
+
+
+@nb.njit(cache=True, nogil=True)
+def _queue(hk, hv, pos, size, s, key):  # type: ignore[no-untyped-def]
+    # Queue state s by ``key`` (or move it up); the arrays grow by doubling. New arrays, size.
+    if pos[s] < 0:
+        if size == hk.shape[0]:
+            hk = _grow_1f(hk, 2 * size)
+            hv = _grow_1i(hv, 2 * size)
+        pos[s] = size
+        size += 1
+    _sift_up(hk, hv, pos, pos[s], key, s, None, 0.0)
+    return hk, hv, size
+
+
+@nb.njit(cache=True, nogil=True)
+def _late_bands(h_fuel, usable_l, band_l):  # type: ignore[no-untyped-def]
+    # `_band_range` for the late tables; without a tank limit no node has a band.
+    n = h_fuel.shape[0]
+    if usable_l < _INF and band_l > 0.0:
+        return _band_range(h_fuel, h_fuel, usable_l, band_l, 1)
+    return np.zeros(n, np.int32), _huge_full(n, -1, np.int32), 0
+
+
+@_kernel(
+    _sig(
+        ("float32[:, ::1]", _f8),
+        _ai8,
+        _ai4,
+        _af8,
+        _ai4,
+        _ab1,
+        _ai8,
+        _af8,
+        _ab1,
+        _af8,
+        _af8,
+        _af8,
+        _ab1,
+        _f8,
+        _f8,
+        _f8,
+        _i8,
+        _i8,
+        _i8,
+        _f8,
+        _f8,
+    )
+)
+def band_earliest(  # type: ignore[no-untyped-def]
+    indptr,
+    head,
+    arc_hours,
+    arc_cell,
+    arc_ok,
+    ep_ptr,
+    ep_start,
+    ep_open,
+    ep_speed,
+    h_time,
+    h_fuel,
+    depot_ok,
+    usable_l,
+    refuel_h,
+    band_l,
+    origin,
+    origin_col,
+    target,
+    depart,
+    span_h,
+):
+    """Earliest arrival at each (node, fuel-deficit band) in the late tables' relaxation.
+
+    The relaxation of `label_search` that the late tables (`latest_band_departure`) bound
+    labels with: waiting allowed anywhere, no duty limit, the weather's speeds and
+    closures as they are, and the tank seen through fuel-deficit bands as in `band_bound`.
+    A label's deficit is the litres to the target (``h_fuel``) less its usable fuel. State
+    0 of a node ("free"): no deficit, no stop needed; state ``1 + j``: deficit band
+    ``band_lo + j``, i.e. the label must refuel first, at a depot d with
+    ``h_fuel[d] >= (band_lo + j) * band_l`` (it cannot get to any other with fuel left).
+    Driving keeps the band or raises it to the next node's lowest; refuelling at a depot
+    (``refuel_h``) leads to the free state, or to the depot's lowest band when a full
+    tank does not cover ``h_fuel[d]``. Time-dependent and FIFO per state, so a Dijkstra
+    over states is exact for it.
+
+    Parameters
+    ----------
+    indptr, head : arrays of int64 and int32
+        Forward CSR.
+    arc_hours, arc_cell, arc_ok : arrays
+        Calm hours, weather cell and usability per arc (``arc_ok`` may be empty: all).
+    ep_ptr, ep_start, ep_open, ep_speed : arrays
+        Epoch tables (module docstring).
+    h_time : array of float64, shape (n,)
+        Lower bound on the hours from each node to the target, consistent (a reverse
+        Dijkstra's): the search is an A* towards the target with it.
+    h_fuel : array of float64, shape (n,)
+        Lower bound on the litres from each node to the target (the label search's).
+    depot_ok : array of bool, shape (n,)
+        Depots with fuel to sell.
+    usable_l, refuel_h, band_l : float
+        Tank capacity less the reserve (litres; ``inf``: no bands, only the free state),
+        hours a refuelling stop costs, width of a band (litres).
+    origin, origin_col : int
+        The origin and its state (0 free, ``1 + j`` band j).
+    target : int
+        Reached in the free state: the relaxation's earliest arrival.
+    depart : float
+        Departure time, hours.
+    span_h : float
+        The search stops once its key (time plus ``h_time``) passes the target's arrival
+        by ``span_h`` hours; a state left then gets that key less its ``h_time``, a lower
+        bound on its time (no later deadline needs more: a label
+        there cannot make one).
+
+    Returns
+    -------
+    earliest : array of float32, shape (n, 1 + n_slots)
+        Per node, the earliest a label can be there in each state or a lower one (free
+        first): a label later than a state's latest time (`latest_band_departure`) is
+        late for its deadline, and a state no label reaches by then needs no value.
+        Rounded down; ``inf`` where no label gets, or where ``h_time`` says that none
+        gets from there to the target.
+    arrival : float
+        Earliest arrival at the target, hours (``inf``: none): no plan arrives earlier.
+    """
+    n = indptr.shape[0] - 1
+    node_lo, node_top, n_slots = _late_bands(h_fuel, usable_l, band_l)
+    width = 1 + n_slots
+    best = _huge_full(n * width, _INF, np.float64)
+    pos = _huge_full(n * width, -1, np.int32)  # heap slot, -1 never queued, -2 settled
+    hk = np.empty(1 << 12, np.float64)
+    hv = np.empty(1 << 12, np.int64)
+    all_ok = arc_ok.shape[0] == 0
+    s0 = origin * width + origin_col
+    best[s0] = depart
+    size = 0
+    if h_time[origin] < _INF:
+        hk, hv, size = _queue(hk, hv, pos, 0, s0, depart + h_time[origin])
+    arrival = _INF
+    stop = _INF
+    while size > 0:
+        key = hk[0]
+        if key > stop:
+            break
+        s = hv[0]
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+        pos[s] = -2
+        v = s // width
+        col = s - v * width
+        t = best[s]
+        if col == 0 and v == target and arrival == _INF:
+            arrival = t
+            stop = key + span_h
+        b = node_lo[v] + col - 1
+        if col > 0 and depot_ok[v]:
+            s2 = v * width if h_fuel[v] <= usable_l + _BAND_EPS else v * width + 1
+            if pos[s2] != -2 and t + refuel_h < best[s2]:
+                best[s2] = t + refuel_h
+                hk, hv, size = _queue(hk, hv, pos, size, s2, t + refuel_h + h_time[v])
+        for e in range(indptr[v], indptr[v + 1]):
+            if not all_ok and not arc_ok[e]:
+                continue
+            u = head[e]
+            if col == 0:
+                s2 = u * width
+            else:
+                if node_top[u] < 0:
+                    continue
+                bu = max(b, node_lo[u])
+                if bu > node_lo[u] + node_top[u]:
+                    continue  # a deficit past the litres left to burn: below the reserve
+                s2 = u * width + 1 + bu - node_lo[u]
+            if pos[s2] == -2 or h_time[u] == _INF:
+                continue  # (no route from u to the target)
+            c = arc_cell[e]
+            k = _epoch_of(ep_ptr, ep_start, c, t)
+            kend = ep_ptr[c + 1]
+            tau = t
+            while True:
+                st, na, _drv = _traverse(
+                    ep_ptr, ep_start, ep_open, ep_speed, c, k, tau, arc_hours[e]
+                )
+                if st == TRAV_OK:
+                    break
+                k += 1
+                if k >= kend:
+                    break
+                tau = ep_start[k]
+            if st != TRAV_OK or not na < best[s2]:
+                continue
+            best[s2] = na
+            hk, hv, size = _queue(hk, hv, pos, size, s2, na + h_time[u])
+    # A state not settled has a key no earlier than the stop's. Values are lowered by
+    # _LATE_TOL before rounding: an A* whose potential rounds a hair inconsistently must
+    # not leave a state later than a label can be there.
+    left = stop if size > 0 else _INF
+    earliest = np.empty((n, width), np.float32)
+    for v in range(n):
+        m = _INF
+        for col in range(width):
+            s = v * width + col
+            if pos[s] == -2:
+                x = best[s]
+            elif h_time[v] < _INF:
+                x = left - h_time[v]
+            else:  # no route to the target from here: any time (none if nothing is left)
+                x = left if left == _INF else -_INF
+            m = min(m, x)
+            earliest[v, col] = f32_below(m - _LATE_TOL)
+    return earliest, arrival
+
+
+@_kernel(
+    _sig(
+        "float32[:, ::1]",
+        _ai8,
+        _ai4,
+        _ai4,
+        _af8,
+        _ai4,
+        _ab1,
+        _ai8,
+        _af8,
+        _ab1,
+        _af8,
+        "float32[:, ::1]",
+        _af8,
+        _ab1,
+        _af8,
+        _f8,
+        _f8,
+        _f8,
+        _f8,
+    )
+)
+def latest_band_departure(  # type: ignore[no-untyped-def]
+    rptr,
+    rtail,
+    rarc,
+    arc_hours,
+    arc_cell,
+    arc_ok,
+    ep_ptr,
+    ep_start,
+    ep_open,
+    ep_speed,
+    earliest,
+    h_fuel,
+    depot_ok,
+    latest_free,
+    usable_l,
+    refuel_h,
+    band_l,
+    t_floor,
+):
+    """Latest time at each (node, fuel-deficit band) from which the deadline can be made.
+
+    `latest_departure` over `band_earliest`'s states: a label in band j at node v later
+    than the result there cannot reach the target by the deadline, even in that
+    relaxation. The sources are the depots: a label that refuels there (``refuel_h``) goes
+    on free, by ``latest_free`` (`latest_departure` for the same deadline), or in the
+    depot's lowest band. A Dijkstra backwards in time over states, latest first.
+
+    Parameters
+    ----------
+    rptr, rtail, rarc : arrays of int64, int32, int32
+        Reverse CSR from `reverse_csr`.
+    arc_hours, arc_cell, arc_ok : arrays
+        Calm hours, weather cell and usability per arc, in forward order (``arc_ok`` may
+        be empty: all).
+    ep_ptr, ep_start, ep_open, ep_speed : arrays
+        Epoch tables (module docstring).
+    earliest : array of float32, shape (n, 1 + n_slots)
+        `band_earliest`'s table for the same bands: a state no label reaches by its latest
+        time is not queued (its value stays ``-inf``: labels there are late either way).
+    h_fuel, depot_ok : arrays
+        As for `band_earliest`.
+    latest_free : array of float64, shape (n,)
+        `latest_departure`'s result for the deadline.
+    usable_l, refuel_h, band_l : float
+        As for `band_earliest` (``usable_l`` finite).
+    t_floor : float
+        When the labels start (the departure, hours): the search stops below it.
+
+    Returns
+    -------
+    latest : array of float32, shape (n, n_slots)
+        Column j of row v: the latest time for band ``band_lo + j`` at v (columns past the
+        node's top band repeat it), rounded up; ``-inf`` where the deadline cannot be made.
+    """
+    n = rptr.shape[0] - 1
+    node_lo, node_top, n_slots = _late_bands(h_fuel, usable_l, band_l)
+    best = _huge_full(n * n_slots, -_INF, np.float64)
+    pos = _huge_full(n * n_slots, -1, np.int32)  # heap slot, -1 never queued, -2 settled
+    hk = np.empty(1 << 12, np.float64)
+    hv = np.empty(1 << 12, np.int64)
+    use_ok = arc_ok.shape[0] > 0
+    size = 0
+    for d in range(n):
+        if not depot_ok[d] or node_top[d] < 0 or h_fuel[d] > usable_l + _BAND_EPS:
+            continue
+        a = latest_free[d] - refuel_h
+        for j in range(node_top[d] + 1):
+            s = d * n_slots + j
+            if a > best[s] and earliest[d, 1 + j] <= a:
+                best[s] = a
+                hk, hv, size = _queue(hk, hv, pos, size, s, -a)
+    while size > 0:
+        b = -hk[0]
+        s = hv[0]
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+        pos[s] = -2
+        if b < t_floor:
+            break  # every state left is later than its latest time: below t_floor too
+        w = s // n_slots
+        jw = s - w * n_slots
+        if jw == 0 and depot_ok[w] and h_fuel[w] > usable_l + _BAND_EPS:
+            # a full tank here still leaves a deficit in this band: any band may refuel
+            a = b - refuel_h
+            for j in range(1, node_top[w] + 1):
+                s2 = w * n_slots + j
+                if pos[s2] != -2 and a > best[s2] and earliest[w, 1 + j] <= a:
+                    best[s2] = a
+                    hk, hv, size = _queue(hk, hv, pos, size, s2, -a)
+        bw = node_lo[w] + jw
+        for p in range(rptr[w], rptr[w + 1]):
+            e = rarc[p]
+            if use_ok and not arc_ok[e]:
+                continue
+            u = rtail[p]
+            if node_top[u] < 0:
+                continue
+            tau = _latest_entry(ep_ptr, ep_start, ep_open, ep_speed, arc_cell[e], arc_hours[e], b)
+            if tau == -_INF:
+                continue
+            lo_u = node_lo[u]
+            # bands of u that driving u -> w takes to bw: bw itself, or any up to it
+            # when bw is w's lowest
+            first = lo_u if jw == 0 else max(bw, lo_u)
+            for bu in range(first, min(bw, lo_u + node_top[u]) + 1):
+                s2 = u * n_slots + bu - lo_u
+                if pos[s2] != -2 and tau > best[s2] and earliest[u, 1 + bu - lo_u] <= tau:
+                    best[s2] = tau
+                    hk, hv, size = _queue(hk, hv, pos, size, s2, -tau)
+    latest = np.empty((n, n_slots), np.float32)
+    for v in range(n):
+        top = node_top[v]
+        for j in range(n_slots):
+            x = best[v * n_slots + min(j, top)] if top >= 0 else -_INF
+            y = np.float32(x)
+            if np.float64(y) < x:
+                y = np.nextafter(y, np.float32(_INF))
+            latest[v, j] = y
     return latest
 
 
@@ -2690,13 +3040,13 @@ def label_search(  # type: ignore[no-untyped-def]
         Node indices.
     via : array of int64
         Nodes to visit in this order before the target.
-    late, late_t : arrays of float32, shape (n, layers * k), and float64, shape (k,)
-        Without via points: per node, layer and deadline ``late_t[j]`` (increasing,
-        hours), the latest time from which the target can still be reached by it in the
-        relaxation of `latest_departure` with that many refuelling stops or more (the last
-        layer: as many or more), rounded up (`solver._late_table`). A label later than
-        ``late[v, s * k + j]``, s the stops its deficit forces, arrives after
-        ``late_t[j]``, which bounds its key from below. Shape (0, 0) and (0,): unused.
+    late, late_t : arrays of float32, shape (n, (1 + n_slots) * k), and float64, shape (k,)
+        Without via points: per node, fuel-deficit state (`band_earliest`: 0 free, then
+        the bands of ``late_band_l``) and deadline ``late_t[j]`` (increasing, hours), the
+        latest time from which the target can still be reached by it in that relaxation,
+        rounded up (`solver._late_table`). A label later than ``late[v, s * k + j]``, s the
+        state of its deficit, arrives after ``late_t[j]``, which bounds its key from below.
+        Shape (0, 0) and (0,): unused.
     h_band : array of float32, shape (n, n_band_slots) or (1, 1)
         Lower bound on the hours to the target of a label that must refuel first, per
         deficit band (`band_bound`); used with ``refuel_bound`` when ``n_band_slots > 0``
@@ -2712,8 +3062,9 @@ def label_search(  # type: ignore[no-untyped-def]
         The catchments' units and the weather's factors (``C_*``).
     fpar : array of float64
         ``[depart_h, capacity_l, start_fuel_l, reserve_l, refuel_h, max_drive_h, rest_h,
-        deadline_h, t_last_h, tol, band_l]``. ``t_last_h``: no weather changes after it;
-        ``band_l``: width of a deficit band of ``h_band``, litres.
+        deadline_h, t_last_h, tol, band_l, late_band_l]``. ``t_last_h``: no weather changes
+        after it; ``band_l`` and ``late_band_l``: width of a deficit band of ``h_band`` and
+        of ``late``, litres (``late_band_l`` 0: ``late`` has only the free state).
     ipar : array of int64
         ``[objective, use_clamp, use_h_fuel, use_h_risk, refuel_bound, duty_on,
         max_labels, n_band_slots, stop_when_full, reserve_rows, lazy_band]``;
@@ -2766,6 +3117,7 @@ def label_search(  # type: ignore[no-untyped-def]
     t_last = fpar[8]
     tol = fpar[9]
     band_l = fpar[10]
+    late_band_l = fpar[11]
     objective = ipar[0]
     use_clamp = ipar[1] != 0
     use_hr = ipar[3] != 0  # ipar[2] (use_h_fuel) shaped the node table only
@@ -2777,7 +3129,7 @@ def label_search(  # type: ignore[no-untyped-def]
     reserve_rows = ipar[9]
     lazy_band = ipar[10] != 0
     n_late = late_t.shape[0] if late.shape[0] > 0 else 0
-    n_layers = late.shape[1] // n_late if n_late > 0 else 0
+    n_late_states = late.shape[1] // n_late if n_late > 0 else 0
     q1_is_time = objective in (OBJ_TIME, OBJ_PARETO)  # the key's first part is a time
     # With ``lazy_band`` the rows are kept in the order they are written (``band_row[w]``:
     # node w's, valid once its node-table flag says so), so that only the pages of the rows
@@ -3193,14 +3545,14 @@ def label_search(  # type: ignore[no-untyped-def]
                             q1 = max(q1, t2 + band[r, j])
                 q2 = b2 + hf
             if n_late > 0 and q1_is_time:
-                # the layer of the refuelling stops its deficit forces (the last: as many
-                # or more)
+                # the state of its fuel deficit (`band_earliest`): free, or a band
                 base = 0
-                if n_layers > 1:
+                if n_late_states > 1:
                     deficit_l = hf - (f2 - reserve)
                     if deficit_l > tol:
-                        stops = int(np.ceil((deficit_l - tol) / (capacity - reserve)))
-                        base = min(stops, n_layers - 1) * n_late
+                        lo_b = band_lo(hf, capacity - reserve, late_band_l)
+                        j = int(deficit_l / late_band_l) - lo_b
+                        base = (1 + min(max(j, 0), n_late_states - 2)) * n_late
                 if t2 > late[w, base] + _LATE_TOL:
                     # too late for the first deadline: the last one it misses bounds it
                     lv = 1

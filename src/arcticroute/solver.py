@@ -154,14 +154,14 @@ _WIDEN = 2.0
 _MAX_WIDEN = 3
 """After this many widenings the band table is taken as it is."""
 
-_LATE_LEVELS = 8
+_LATE_LEVELS = 6
 """Deadlines of the late table under changing weather (`_late_table`); 0 turns it off."""
 
-_LATE_STEP_H = 0.5
+_LATE_STEP_H = 0.25
 """Spacing of the late table's deadlines, hours."""
 
-_LATE_STOP_LAYERS = 4
-"""Layers of the late table by refuelling stops still forced (0, 1, 2, 3 or more)."""
+_LATE_BANDS_PER_TANK = 8
+"""Fuel-deficit bands of the late table per usable tank (`_kernels.band_earliest`)."""
 
 _LATE_AFTER_LABELS = 100_000
 """Labels a search under changing weather creates before it starts again with the late
@@ -718,6 +718,19 @@ def _allowed_arcs(
     return ok
 
 
+def _open_arcs(
+    graph: CompiledGraph,
+    allowed: NDArray[np.bool_] | None,
+    maxsp: NDArray[np.float64],
+    arc_cell: NDArray[np.int32],
+) -> NDArray[np.bool_]:
+    """Arcs allowed (`_allowed_arcs`) whose weather cell opens again after departure."""
+    ok = np.ones(graph.n_arcs, np.bool_) if allowed is None else allowed.copy()
+    if not np.all(maxsp > 0.0):
+        ok &= (maxsp > 0.0)[arc_cell]
+    return np.ascontiguousarray(ok)
+
+
 def _fastest(
     graph: CompiledGraph,
     q: _Query,
@@ -801,9 +814,9 @@ def _relaxed_path(
     return float(arrive), int(settled), arcs, departs
 
 
-_Late = tuple[NDArray[np.float32], NDArray[np.float64]]
-"""The late table: latest times per node, stop layer and deadline (float32), and the
-deadlines (`_late_table`)."""
+_Late = tuple[NDArray[np.float32], NDArray[np.float64], float]
+"""The late table: latest times per node, fuel-deficit state and deadline (float32), the
+deadlines, and the width of a deficit band, litres (`_late_table`)."""
 
 
 def _late_applies(q: _Query, weather: WeatherTable | None) -> bool:
@@ -822,102 +835,157 @@ def _search_late(
     weather: WeatherTable | None,
     banned_arcs: NDArray[np.bool_] | None,
     banned_nodes: NDArray[np.bool_] | None,
-    late: Callable[[], _Late | None],
+    late: Callable[[_Query], _Late | None],
+    give_up: Callable[[], bool] | None = None,
+    table_first: bool = False,
 ) -> _Search:
     """`_search`, and again with the late table if it takes `_LATE_AFTER_LABELS` labels.
 
-    The table costs up to `_LATE_LEVELS` x `_LATE_STOP_LAYERS` backward searches: 0.1 s
-    and more on a 40k lattice whose weather query with a 60 L tank needs 0.01 s without
-    it. Settled labels of both searches count.
+    The table costs a forward and `_LATE_LEVELS` pairs of backward searches over (node,
+    deficit band) states: 0.1 s and more on a 40k lattice whose weather query with a 60 L
+    tank needs 0.01 s without it. Settled labels of both searches count. ``give_up``,
+    asked when the first search runs out of labels: return that search (status
+    `_kernels.STATUS_LABEL_LIMIT`) instead. ``table_first``: no first search.
     """
     if not _late_applies(q, weather) or q.max_labels <= _LATE_AFTER_LABELS:
         return _search(graph, q, weather, banned_arcs, banned_nodes)
-    budget = replace(q, max_labels=_LATE_AFTER_LABELS)
-    first = _search(graph, budget, weather, banned_arcs, banned_nodes)
-    if first.status != kern.STATUS_LABEL_LIMIT:
-        return first
-    again = _search(graph, q, weather, banned_arcs, banned_nodes, late())
-    return replace(again, settled=again.settled + first.settled)
+    settled = 0
+    if not table_first:
+        budget = replace(q, max_labels=_LATE_AFTER_LABELS)
+        first = _search(graph, budget, weather, banned_arcs, banned_nodes)
+        if first.status != kern.STATUS_LABEL_LIMIT or (give_up is not None and give_up()):
+            return first
+        settled = first.settled
+    again = _search(graph, q, weather, banned_arcs, banned_nodes, late(q))
+    return replace(again, settled=again.settled + settled)
 
 
 def _late_table(
     graph: CompiledGraph,
     q: _Query,
     weather: WeatherTable | None,
-    arc_ok: NDArray[np.bool_] | None,
-    relaxed_h: float,
+    allowed: NDArray[np.bool_] | None,
 ) -> _Late | None:
     """The label search's time bound under changing weather: a ladder of deadlines.
 
     The calm bounds know nothing of a purga that makes every route wait or go round: on
     the benchmark's 1M lattice the weather's relaxed optimum is 29.8 h against 21.9 h calm,
     and a finite tank then left the label search every label within those 8 hours. The
-    deadlines are the relaxation's earliest arrival ``relaxed_h`` (no plan beats it;
-    ``nan``: search for it here) and `_LATE_LEVELS` - 1 more, `_LATE_STEP_H` apart. For
-    each, the latest time at each node from which the target can still be reached by it
-    (`_kernels.latest_departure`, the same relaxation), rounded up to float32: a label
-    later than that arrives after the deadline. With a finite tank, `_LATE_STOP_LAYERS`
-    layers: layer s is the latest time from which the deadline can be made with s
-    refuelling stops at depots or more (the depots its sources, each at layer s - 1's
-    time less a stop); a label reads the layer of the stops its deficit forces. Columns:
-    ``layer * _LATE_LEVELS + deadline``. None for other objectives, via points, weather
-    that no longer changes, or no relaxed route.
+    bound is a relaxation that knows both (`_kernels.band_earliest`: waiting anywhere, the
+    tank seen through fuel-deficit bands, `_LATE_BANDS_PER_TANK` to a tank). Its earliest
+    arrival is the first deadline, and `_LATE_LEVELS` - 1 more follow `_LATE_STEP_H`
+    apart. For each, the latest time at each node and deficit state from which the
+    deadline can still be made in the relaxation (`_kernels.latest_departure` for labels
+    without a deficit, `_kernels.latest_band_departure` for the bands), rounded up to
+    float32: a label later than that arrives after the deadline. States that no label
+    reaches by their latest time (the relaxation's earliest arrival there is later) are
+    skipped. Columns: ``state * _LATE_LEVELS + deadline``. None for other objectives, via
+    points, weather that no longer changes, or no relaxed route.
     """
     if not _late_applies(q, weather):
         return None
-    if math.isnan(relaxed_h):
-        found = _relaxed_path(graph, q, weather, arc_ok)
-        relaxed_h = math.nan if found is None else found[0]
-    if not math.isfinite(relaxed_h):
-        return None
+    n = graph.n_nodes
     ep, arc_cell, _node_cell = _weather_cells(graph, weather)
-    fastest = float(_per_cell_bounds(ep, q.depart_h)[0].max(initial=0.0))
+    maxsp, minff, _minrf = _per_cell_bounds(ep, q.depart_h)
+    arc_ok = _open_arcs(graph, allowed, maxsp, arc_cell)
     rptr, rtail, rarc = _reversed(graph)
-    levels = relaxed_h + _LATE_STEP_H * np.arange(_LATE_LEVELS, dtype=np.float64)
-    # (a banned depot needs no filtering: no usable arc leads into it to pass its time on)
-    depots = np.flatnonzero(graph.node_depot & (graph.node_stock_l > 0.0)).astype(np.int64)
-    finite = math.isfinite(q.capacity_l) and q.refuel_h > 0.0 and depots.size > 0
-    n_layers = _LATE_STOP_LAYERS if finite else 1
-    k = levels.shape[0]
-    table = np.empty((graph.n_nodes, n_layers * k), np.float32)
+    depot_ok = _b1(graph.node_depot & (graph.node_stock_l > 0.0))
+    usable = q.capacity_l - q.reserve_l
+    banded = (
+        math.isfinite(q.capacity_l)
+        and usable > 0.0
+        and q.refuel_h > 0.0
+        and bool(depot_ok.any())
+        and _LATE_BANDS_PER_TANK > 0
+    )
+    band_l = usable / _LATE_BANDS_PER_TANK if banded else 0.0
+    banned = None if arc_ok.all() else ~arc_ok
+
+    def to_target(
+        per_arc: NDArray[np.float64], factor: NDArray[np.float64], scale: np.ufunc
+    ) -> NDArray[np.float64]:
+        # as `_search` computes its bounds, to the last bit: a label reads its deficit's
+        # band from the litres
+        rw = kern.gather(_kindest(per_arc, factor, arc_cell, banned, scale), rarc)
+        target = np.array([q.target], np.int64)
+        return kern.reverse_dijkstra(  # type: ignore[no-any-return]
+            rptr, rtail, rw, np.empty(0), target, np.zeros(1), np.inf, q.origin
+        )[0]
+
+    h_time = to_target(_f8(graph.arc_hours), maxsp, np.divide)
+    h_fuel = to_target(_f8(graph.arc_litres), minff, np.multiply) if banded else np.zeros(n)
+    origin_col = 0
+    if banded:
+        deficit = h_fuel[q.origin] - (q.start_fuel_l - q.reserve_l)
+        if deficit == math.inf:
+            return None  # no route to the target (the label search explains)
+        if deficit > TOL:
+            lo = kern.band_lo(h_fuel[q.origin], usable, band_l)
+            n_slots = kern.band_slots(h_fuel, h_fuel, usable, band_l)
+            origin_col = 1 + min(max(int(deficit / band_l) - lo, 0), n_slots - 1)
+    k = _LATE_LEVELS
+    ok_or_all = np.ones(0, np.bool_) if arc_ok.all() else arc_ok
+    earliest, arrival = kern.band_earliest(
+        _i8(graph.indptr),
+        _i4(graph.head),
+        _f8(graph.arc_hours),
+        arc_cell,
+        ok_or_all,
+        ep.ptr,
+        ep.start,
+        ep.open,
+        ep.speed,
+        h_time,
+        h_fuel,
+        depot_ok,
+        usable if banded else math.inf,
+        q.refuel_h,
+        band_l,
+        q.origin,
+        origin_col,
+        q.target,
+        q.depart_h,
+        _LATE_STEP_H * k,
+    )
+    if not math.isfinite(arrival):
+        return None
+    levels = arrival + _LATE_STEP_H * np.arange(k, dtype=np.float64)
+    width = earliest.shape[1]
+    table = np.empty((n, width * k), np.float32)
     args = (
         rptr,
         rtail,
         rarc,
         _f8(graph.arc_hours),
         arc_cell,
-        np.ones(0, np.bool_) if arc_ok is None else arc_ok,
+        ok_or_all,
         ep.ptr,
         ep.start,
         ep.open,
         ep.speed,
-        _f8(graph.node_x_km),
-        _f8(graph.node_y_km),
-        _least_per_km(graph, "hours") / fastest,
-        q.origin,
+        earliest,
     )
 
     def column(j: int) -> None:
-        # layer 0: the target by the deadline; layer s: a stop at a depot first, then
-        # layer s - 1 from there
-        sources = np.array([q.target], np.int64)
         by = np.array([levels[j]])
-        for layer in range(n_layers):
-            latest = kern.latest_departure(*args, sources, by, q.depart_h)
-            rounded = latest.astype(np.float32)
-            low = rounded < latest
-            rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
-            table[:, layer * k + j] = rounded
-            sources = depots
-            by = latest[depots] - q.refuel_h
+        free = kern.latest_departure(*args, np.array([q.target], np.int64), by, q.depart_h)
+        rounded = free.astype(np.float32)
+        low = rounded < free
+        rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
+        table[:, j] = rounded
+        if width > 1:
+            bands = kern.latest_band_departure(
+                *args, h_fuel, depot_ok, free, usable, q.refuel_h, band_l, q.depart_h
+            )
+            table[:, k + j :: k] = bands
 
     if graph.n_arcs >= _PARALLEL_MIN_ARCS:
-        with ThreadPoolExecutor(max_workers=2) as pool:  # the kernel releases the GIL
+        with ThreadPoolExecutor(max_workers=2) as pool:  # the kernels release the GIL
             list(pool.map(column, range(k)))
     else:
         for j in range(k):
             column(j)
-    return table, levels
+    return table, levels, band_l
 
 
 def _replay(
@@ -1053,7 +1121,7 @@ _NOT_TRIED = -1.0
 
 
 _NO_LANDMARKS = np.zeros((0, 0), np.uint16)
-_NO_LATE = (np.zeros((0, 0), np.float32), np.zeros(0))
+_NO_LATE: _Late = (np.zeros((0, 0), np.float32), np.zeros(0), 0.0)
 
 _NO_CATCHMENTS = (
     np.empty(0, np.int32),
@@ -1482,7 +1550,7 @@ def _search(
 ) -> _Search:
     """Compute the bounds and run `_kernels.label_search`.
 
-    ``late``: per node, stop layer and deadline, the latest time to be there
+    ``late``: per node, fuel-deficit state and deadline, the latest time to be there
     (`_late_table`), or None.
     """
     n = graph.n_nodes
@@ -1510,12 +1578,8 @@ def _search(
     depot = _b1(graph.node_depot)
     stock = _f8(graph.node_stock_l)
 
-    allowed = _allowed_arcs(graph, banned_arcs, banned_nodes)
-    arc_ok = np.ones(m, np.bool_) if allowed is None else allowed
     maxsp, minff, minrf = _per_cell_bounds(ep, q.depart_h)
-    if not np.all(maxsp > 0.0):
-        arc_ok &= (maxsp > 0.0)[arc_cell]
-    arc_ok = np.ascontiguousarray(arc_ok)
+    arc_ok = _open_arcs(graph, _allowed_arcs(graph, banned_arcs, banned_nodes), maxsp, arc_cell)
 
     duty_on = math.isfinite(q.max_drive_h)
     n_ep = np.diff(ep.ptr)
@@ -1715,6 +1779,7 @@ def _search(
             t_last,
             TOL,
             band_l,
+            (_NO_LATE if late is None else late)[2],
         ],
         np.float64,
     )
@@ -1756,7 +1821,7 @@ def _search(
         q.origin,
         q.target,
         np.array(q.via, np.int64),
-        *(_NO_LATE if late is None else late),
+        *(_NO_LATE if late is None else late)[:2],
         h_band,
         *c_args,
         fpar,
@@ -2390,8 +2455,22 @@ def solve(
     allowed = _allowed_arcs(graph, b_arcs, b_nodes)
 
     @functools.cache
-    def late() -> _Late | None:  # built once, by the first search that needs it
-        return _late_table(graph, q, weather, allowed, relaxed_h)
+    def late(query: _Query) -> _Late | None:  # built once per query, by its first search
+        return _late_table(graph, query, weather, allowed)
+
+    def tank_binds() -> bool:
+        # the tank's own relaxation arrives later than the relaxation without one: the
+        # relaxed optimum will not fit the tank, so a long relaxed search is given up
+        table = late(q)
+        if table is None:
+            return False
+        free_h = relaxed_h
+        if math.isnan(free_h):  # (`_fastest` did not search: the tank is short of the line)
+            found = _relaxed_path(graph, q, weather, allowed)
+            free_h = math.nan if found is None else found[0]
+        return bool(table[1][0] > free_h + TOL)
+
+    hard = False
 
     if math.isfinite(q.capacity_l) and not (
         q.objective == "time" and not q.via and _is_static(weather, q.depart_h)
@@ -2402,7 +2481,8 @@ def solve(
         relaxed = replace(
             q, capacity_l=math.inf, start_fuel_l=math.inf, reserve_l=0.0, stop_when_full=True
         )
-        s = _search_late(graph, relaxed, weather, b_arcs, b_nodes, late)
+        s = _search_late(graph, relaxed, weather, b_arcs, b_nodes, late, tank_binds)
+        hard = s.status == kern.STATUS_LABEL_LIMIT
         if s.status == kern.STATUS_INFEASIBLE:
             binding, reason = _explain(graph, q, weather, b_arcs, b_nodes)
             return SolveResult(False, (), s.settled, reason, binding)
@@ -2410,7 +2490,7 @@ def solve(
             plans = _plans(graph, replace(s, query=q))
             if all(_fits_tank(p, q) for p in plans):
                 return SolveResult(True, plans, s.settled)
-    s = _search_late(graph, q, weather, b_arcs, b_nodes, late)
+    s = _search_late(graph, q, weather, b_arcs, b_nodes, late, table_first=hard)
     if s.status == kern.STATUS_FOUND:
         return SolveResult(True, _plans(graph, s), s.settled)
     if s.status == kern.STATUS_LABEL_LIMIT:
