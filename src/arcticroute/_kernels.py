@@ -2278,7 +2278,7 @@ def band_earliest(  # type: ignore[no-untyped-def]
 
 @_kernel(
     _sig(
-        "float32[:, ::1]",
+        "void",
         _ai8,
         _ai4,
         _ai4,
@@ -2297,6 +2297,7 @@ def band_earliest(  # type: ignore[no-untyped-def]
         _f8,
         _f8,
         _f8,
+        "float32[:, ::1]",
     )
 )
 def latest_band_departure(  # type: ignore[no-untyped-def]
@@ -2318,6 +2319,7 @@ def latest_band_departure(  # type: ignore[no-untyped-def]
     refuel_h,
     band_l,
     t_floor,
+    latest,
 ):
     """Latest time at each (node, fuel-deficit band) from which the deadline can be made.
 
@@ -2347,12 +2349,10 @@ def latest_band_departure(  # type: ignore[no-untyped-def]
         As for `band_earliest` (``usable_l`` finite).
     t_floor : float
         When the labels start (the departure, hours): the search stops below it.
-
-    Returns
-    -------
-    latest : array of float32, shape (n, n_slots)
-        Column j of row v: the latest time for band ``band_lo + j`` at v (columns past the
-        node's top band repeat it), rounded up; ``-inf`` where the deadline cannot be made.
+    latest : array of float32, shape (n, 1 + n_slots)
+        Output, beside column 0 (left as it is): column ``1 + j`` of row v is the latest
+        time for band ``band_lo + j`` at v (columns past the node's top band repeat it),
+        rounded up; ``-inf`` where the deadline cannot be made.
     """
     n = rptr.shape[0] - 1
     node_lo, node_top, n_slots = _late_bands(h_fuel, usable_l, band_l)
@@ -2410,7 +2410,6 @@ def latest_band_departure(  # type: ignore[no-untyped-def]
                 if pos[s2] != -2 and tau > best[s2] and earliest[u, 1 + bu - lo_u] <= tau:
                     best[s2] = tau
                     hk, hv, size = _queue(hk, hv, pos, size, s2, -tau)
-    latest = np.empty((n, n_slots), np.float32)
     for v in range(n):
         top = node_top[v]
         for j in range(n_slots):
@@ -2418,8 +2417,7 @@ def latest_band_departure(  # type: ignore[no-untyped-def]
             y = np.float32(x)
             if np.float64(y) < x:
                 y = np.nextafter(y, np.float32(_INF))
-            latest[v, j] = y
-    return latest
+            latest[v, 1 + j] = y
 
 
 @nb.njit(cache=True, nogil=True)
@@ -2956,6 +2954,7 @@ _SIG_SEARCH = _sig(
     _ai8,  # via
     "float32[:, ::1]",  # late
     _af8,  # late_t
+    _ai4,  # late_row
     "float32[:, ::1]",  # h_band
     _ai4,  # block
     _ai8,  # c_ptr
@@ -2994,6 +2993,7 @@ def label_search(  # type: ignore[no-untyped-def]
     via,
     late,
     late_t,
+    late_row,
     h_band,
     block,
     c_ptr,
@@ -3040,13 +3040,15 @@ def label_search(  # type: ignore[no-untyped-def]
         Node indices.
     via : array of int64
         Nodes to visit in this order before the target.
-    late, late_t : arrays of float32, shape (n, (1 + n_slots) * k), and float64, shape (k,)
-        Without via points: per node, fuel-deficit state (`band_earliest`: 0 free, then
-        the bands of ``late_band_l``) and deadline ``late_t[j]`` (increasing, hours), the
-        latest time from which the target can still be reached by it in that relaxation,
-        rounded up (`solver._late_table`). A label later than ``late[v, s * k + j]``, s the
-        state of its deficit, arrives after ``late_t[j]``, which bounds its key from below.
-        Shape (0, 0) and (0,): unused.
+    late, late_t, late_row : arrays of float32, shape (rows, (1 + n_slots) * k), float64,
+            shape (k,), and int32, shape (n,)
+        Without via points: per node (its row ``late_row[v]``), fuel-deficit state
+        (`band_earliest`: 0 free, then the bands of ``late_band_l``) and deadline
+        ``late_t[j]`` (increasing, hours), the latest time from which the target can
+        still be reached by it in that relaxation, rounded up (`solver._late_table`). A
+        label later than ``late[late_row[v], s * k + j]``, s the state of its deficit,
+        arrives after ``late_t[j]``, which bounds its key from below; a node without a
+        row (-1) makes none of them. ``late_row`` of shape (0,): unused.
     h_band : array of float32, shape (n, n_band_slots) or (1, 1)
         Lower bound on the hours to the target of a label that must refuel first, per
         deficit band (`band_bound`); used with ``refuel_bound`` when ``n_band_slots > 0``
@@ -3128,7 +3130,7 @@ def label_search(  # type: ignore[no-untyped-def]
     stop_when_full = ipar[8] != 0
     reserve_rows = ipar[9]
     lazy_band = ipar[10] != 0
-    n_late = late_t.shape[0] if late.shape[0] > 0 else 0
+    n_late = late_t.shape[0] if late_row.shape[0] > 0 else 0
     n_late_states = late.shape[1] // n_late if n_late > 0 else 0
     q1_is_time = objective in (OBJ_TIME, OBJ_PARETO)  # the key's first part is a time
     # With ``lazy_band`` the rows are kept in the order they are written (``band_row[w]``:
@@ -3241,8 +3243,8 @@ def label_search(  # type: ignore[no-untyped-def]
         # the rows every arc's offer reads: the head's bounds and flags, and its bands
         for e in range(indptr[v], indptr[v + 1]):
             prefetch(node_tab[head[e] * nst + stg], 0)
-            if n_late > 0:
-                prefetch(late[head[e]], 0)
+            if n_late > 0 and late_row[head[e]] >= 0:
+                prefetch(late[late_row[head[e]]], 0)
             if lazy_band:
                 prefetch(band_row, head[e])
             elif n_band_slots > 0:
@@ -3544,8 +3546,11 @@ def label_search(  # type: ignore[no-untyped-def]
                             j = min(max(int(deficit / band_l) - lo, 0), n_band_slots - 1)
                             q1 = max(q1, t2 + band[r, j])
                 q2 = b2 + hf
-            if n_late > 0 and q1_is_time:
+            if n_late > 0 and q1_is_time and late_row[w] < 0:
+                q1 = max(q1, late_t[n_late - 1])  # (no row: late for every deadline)
+            elif n_late > 0 and q1_is_time:
                 # the state of its fuel deficit (`band_earliest`): free, or a band
+                lr = late_row[w]
                 base = 0
                 if n_late_states > 1:
                     deficit_l = hf - (f2 - reserve)
@@ -3553,10 +3558,10 @@ def label_search(  # type: ignore[no-untyped-def]
                         lo_b = band_lo(hf, capacity - reserve, late_band_l)
                         j = int(deficit_l / late_band_l) - lo_b
                         base = (1 + min(max(j, 0), n_late_states - 2)) * n_late
-                if t2 > late[w, base] + _LATE_TOL:
+                if t2 > late[lr, base] + _LATE_TOL:
                     # too late for the first deadline: the last one it misses bounds it
                     lv = 1
-                    while lv < n_late and t2 > late[w, base + lv] + _LATE_TOL:
+                    while lv < n_late and t2 > late[lr, base + lv] + _LATE_TOL:
                         lv += 1
                     q1 = max(q1, late_t[lv - 1])
             if q1 == _INF:

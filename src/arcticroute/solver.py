@@ -814,9 +814,10 @@ def _relaxed_path(
     return float(arrive), int(settled), arcs, departs
 
 
-_Late = tuple[NDArray[np.float32], NDArray[np.float64], float]
-"""The late table: latest times per node, fuel-deficit state and deadline (float32), the
-deadlines, and the width of a deficit band, litres (`_late_table`)."""
+_Late = tuple[NDArray[np.float32], NDArray[np.float64], NDArray[np.int32], float]
+"""The late table: latest times per row, fuel-deficit state and deadline (float32), the
+deadlines, each node's row (-1: none) and the width of a deficit band, litres
+(`_late_table`)."""
 
 
 def _late_applies(q: _Query, weather: WeatherTable | None) -> bool:
@@ -879,7 +880,8 @@ def _late_table(
     without a deficit, `_kernels.latest_band_departure` for the bands), rounded up to
     float32: a label later than that arrives after the deadline. States that no label
     reaches by their latest time (the relaxation's earliest arrival there is later) are
-    skipped. Columns: ``state * _LATE_LEVELS + deadline``. None for other objectives, via
+    skipped, and so are nodes from which no label makes even the last deadline: they get
+    no row. Columns: ``state * _LATE_LEVELS + deadline``. None for other objectives, via
     points, weather that no longer changes, or no relaxed route.
     """
     if not _late_applies(q, weather):
@@ -951,7 +953,6 @@ def _late_table(
         return None
     levels = arrival + _LATE_STEP_H * np.arange(k, dtype=np.float64)
     width = earliest.shape[1]
-    table = np.empty((n, width * k), np.float32)
     args = (
         rptr,
         rtail,
@@ -966,26 +967,40 @@ def _late_table(
         earliest,
     )
 
-    def column(j: int) -> None:
+    def column(j: int) -> NDArray[np.float32]:
+        # per node, the latest times of its states for deadline j
         by = np.array([levels[j]])
         free = kern.latest_departure(*args, np.array([q.target], np.int64), by, q.depart_h)
-        rounded = free.astype(np.float32)
+        out = np.empty((n, width), np.float32)
+        rounded = out[:, 0]
+        rounded[:] = free
         low = rounded < free
         rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
-        table[:, j] = rounded
         if width > 1:
-            bands = kern.latest_band_departure(
-                *args, h_fuel, depot_ok, free, usable, q.refuel_h, band_l, q.depart_h
+            kern.latest_band_departure(
+                *args, h_fuel, depot_ok, free, usable, q.refuel_h, band_l, q.depart_h, out
             )
-            table[:, k + j :: k] = bands
+        return out
+
+    # Rows only for nodes that some label can leave in time for the last deadline (its
+    # earliest time there and its least hours from there make it, with a microsecond
+    # to spare for rounding): half the 1M lattice with the benchmark's weather and a
+    # 60 L tank (120 MB less). At the others every label misses every deadline.
+    rows = np.flatnonzero(earliest[:, -1] + h_time <= levels[-1] + 1e-6)
+    late_row = np.full(n, -1, np.int32)
+    late_row[rows] = np.arange(rows.size, dtype=np.int32)
+    table = np.empty((rows.size, width * k), np.float32)
+
+    def place(j: int) -> None:
+        table[:, j::k] = column(j)[rows]
 
     if graph.n_arcs >= _PARALLEL_MIN_ARCS:
         with ThreadPoolExecutor(max_workers=2) as pool:  # the kernels release the GIL
-            list(pool.map(column, range(k)))
+            list(pool.map(place, range(k)))
     else:
         for j in range(k):
-            column(j)
-    return table, levels, band_l
+            place(j)
+    return table, levels, late_row, band_l
 
 
 def _replay(
@@ -1121,7 +1136,7 @@ _NOT_TRIED = -1.0
 
 
 _NO_LANDMARKS = np.zeros((0, 0), np.uint16)
-_NO_LATE: _Late = (np.zeros((0, 0), np.float32), np.zeros(0), 0.0)
+_NO_LATE: _Late = (np.zeros((0, 0), np.float32), np.zeros(0), np.zeros(0, np.int32), 0.0)
 
 _NO_CATCHMENTS = (
     np.empty(0, np.int32),
@@ -1779,7 +1794,7 @@ def _search(
             t_last,
             TOL,
             band_l,
-            (_NO_LATE if late is None else late)[2],
+            (_NO_LATE if late is None else late)[3],
         ],
         np.float64,
     )
@@ -1821,7 +1836,7 @@ def _search(
         q.origin,
         q.target,
         np.array(q.via, np.int64),
-        *(_NO_LATE if late is None else late)[:2],
+        *(_NO_LATE if late is None else late)[:3],
         h_band,
         *c_args,
         fpar,
