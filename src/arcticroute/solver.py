@@ -927,16 +927,11 @@ def _late_table(
             origin_col = 1 + min(max(int(deficit / band_l) - lo, 0), n_slots - 1)
     k = _LATE_LEVELS
     ok_or_all = np.ones(0, np.bool_) if arc_ok.all() else arc_ok
+    arcs = (_f8(graph.arc_hours), arc_cell, ok_or_all, ep.ptr, ep.start, ep.open, ep.speed)
     earliest, arrival = kern.band_earliest(
         _i8(graph.indptr),
         _i4(graph.head),
-        _f8(graph.arc_hours),
-        arc_cell,
-        ok_or_all,
-        ep.ptr,
-        ep.start,
-        ep.open,
-        ep.speed,
+        *arcs,
         h_time,
         h_fuel,
         depot_ok,
@@ -953,19 +948,7 @@ def _late_table(
         return None
     levels = arrival + _LATE_STEP_H * np.arange(k, dtype=np.float64)
     width = earliest.shape[1]
-    args = (
-        rptr,
-        rtail,
-        rarc,
-        _f8(graph.arc_hours),
-        arc_cell,
-        ok_or_all,
-        ep.ptr,
-        ep.start,
-        ep.open,
-        ep.speed,
-        earliest,
-    )
+    args = (rptr, rtail, rarc, *arcs, earliest)
 
     def column(j: int) -> NDArray[np.float32]:
         # per node, the latest times of its states for deadline j
@@ -983,9 +966,9 @@ def _late_table(
         return out
 
     # Rows only for nodes that some label can leave in time for the last deadline (its
-    # earliest time there and its least hours from there make it, with a microsecond
-    # to spare for rounding): half the 1M lattice with the benchmark's weather and a
-    # 60 L tank (120 MB less). At the others every label misses every deadline.
+    # earliest time there and its least hours from there make it, with 1e-6 h to spare
+    # for rounding): half the 1M lattice with the benchmark's weather and a 60 L tank
+    # (120 MB less). At the others every label misses every deadline.
     rows = np.flatnonzero(earliest[:, -1] + h_time <= levels[-1] + 1e-6)
     late_row = np.full(n, -1, np.int32)
     late_row[rows] = np.arange(rows.size, dtype=np.int32)
@@ -1565,8 +1548,8 @@ def _search(
 ) -> _Search:
     """Compute the bounds and run `_kernels.label_search`.
 
-    ``late``: per node, fuel-deficit state and deadline, the latest time to be there
-    (`_late_table`), or None.
+    ``late``: the late table (`_late_table`: per node, fuel-deficit state and deadline,
+    the latest time to be there), or None.
     """
     n = graph.n_nodes
     m = graph.n_arcs
