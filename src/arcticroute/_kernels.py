@@ -2172,9 +2172,8 @@ def band_earliest(  # type: ignore[no-untyped-def]
         Departure time, hours.
     span_h : float
         The search stops once its key (time plus ``h_time``) passes the target's arrival
-        by ``span_h`` hours; a state left then gets that key less its ``h_time``, a lower
-        bound on its time (no later deadline needs more: a label
-        there cannot make one).
+        by ``span_h`` hours (the deadlines' span); a state left then gets that key less its
+        ``h_time``, a lower bound on its time.
 
     Returns
     -------
