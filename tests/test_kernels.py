@@ -6,6 +6,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass, replace
+from typing import Any
 from unittest import mock
 
 import numba as nb
@@ -317,6 +318,15 @@ def test_earliest_arrival_path_matches_a_relaxation_oracle(data: st.DataObject) 
 NO_CORRIDOR = np.zeros((0, 0), np.float32)
 
 
+def backward_args(g: CompiledGraph, weather: WeatherTable, earliest: np.ndarray) -> tuple[Any, ...]:
+    # the leading arguments of the backward searches, every arc usable
+    ep = _epochs(weather)
+    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
+    ok = np.ones(0, np.bool_)
+    arcs = (g.arc_hours, g.arc_cell, ok, ep.ptr, ep.start, ep.open, ep.speed)
+    return (rptr, rtail, rarc, *arcs, earliest)
+
+
 def latest_times(
     g: CompiledGraph,
     weather: WeatherTable,
@@ -326,20 +336,8 @@ def latest_times(
     t_floor: float,
 ) -> np.ndarray:
     # `latest_departure` on every arc; ``earliest``: `band_earliest`'s table, or none
-    ep = _epochs(weather)
-    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
     return kern.latest_departure(  # type: ignore[no-any-return]
-        rptr,
-        rtail,
-        rarc,
-        g.arc_hours,
-        g.arc_cell,
-        np.ones(0, np.bool_),
-        ep.ptr,
-        ep.start,
-        ep.open,
-        ep.speed,
-        earliest,
+        *backward_args(g, weather, earliest),
         np.array(target, np.int64).reshape(-1),
         np.array(arrive_by, np.float64).reshape(-1),
         t_floor,
@@ -548,21 +546,9 @@ def latest_bands(
     free: np.ndarray,
     t_floor: float,
 ) -> np.ndarray:
-    ep = _epochs(weather)
-    rptr, rtail, rarc = kern.reverse_csr(g.indptr, g.head)
     out = np.full((g.n_nodes, bands.width), np.nan, np.float32)
     kern.latest_band_departure(
-        rptr,
-        rtail,
-        rarc,
-        g.arc_hours,
-        g.arc_cell,
-        np.ones(0, np.bool_),
-        ep.ptr,
-        ep.start,
-        ep.open,
-        ep.speed,
-        earliest,
+        *backward_args(g, weather, earliest),
         bands.h_fuel,
         bands.depot_ok,
         free,

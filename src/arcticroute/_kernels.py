@@ -1940,25 +1940,13 @@ def _latest_entry(ep_ptr, ep_start, ep_open, ep_speed, c, h, b):  # type: ignore
         j -= 1
 
 
-@_kernel(
-    _sig(
-        _af8,
-        _ai8,
-        _ai4,
-        _ai4,
-        _af8,
-        _ai4,
-        _ab1,
-        _ai8,
-        _af8,
-        _ab1,
-        _af8,
-        "float32[:, ::1]",
-        _ai8,
-        _af8,
-        _f8,
-    )
-)
+# The leading arguments of the backward searches over the weather (`latest_departure`,
+# `latest_band_departure`): reverse CSR, calm hours, cell and usability per arc, the
+# epoch tables and `band_earliest`'s table.
+_BACKWARD_ARGS = (_ai8, _ai4, _ai4, _af8, _ai4, _ab1, _ai8, _af8, _ab1, _af8, "float32[:, ::1]")
+
+
+@_kernel(_sig(_af8, *_BACKWARD_ARGS, _ai8, _af8, _f8))
 def latest_departure(  # type: ignore[no-untyped-def]
     rptr,
     rtail,
@@ -2275,30 +2263,7 @@ def band_earliest(  # type: ignore[no-untyped-def]
     return earliest, arrival
 
 
-@_kernel(
-    _sig(
-        "void",
-        _ai8,
-        _ai4,
-        _ai4,
-        _af8,
-        _ai4,
-        _ab1,
-        _ai8,
-        _af8,
-        _ab1,
-        _af8,
-        "float32[:, ::1]",
-        _af8,
-        _ab1,
-        _af8,
-        _f8,
-        _f8,
-        _f8,
-        _f8,
-        "float32[:, ::1]",
-    )
-)
+@_kernel(_sig("void", *_BACKWARD_ARGS, _af8, _ab1, _af8, _f8, _f8, _f8, _f8, "float32[:, ::1]"))
 def latest_band_departure(  # type: ignore[no-untyped-def]
     rptr,
     rtail,
