@@ -70,8 +70,9 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "weather60": {"capacity_l": 60.0, "refuel_h": REFUEL_H, "weather": True},
 }
 
-# Families measured without a target: what the solver does not do well yet
-# (docs/architecture.md, "Open problem"), kept in the table so that it shows.
+# Families measured without a target in the solver's issue: where the solver is still slow
+# (README, "Where it is still slow"; docs/architecture.md, "A tank under changing
+# weather"), kept in the table so that it shows.
 OPEN_FAMILIES = ("weather60",)
 
 # Targets on the 2-core reference machine (largest lattice), as ratios to scipy.
@@ -632,7 +633,7 @@ def _summary(rows: Sequence[dict[str, Any]], sizes: Sequence[int], jit: float | 
             r = by.get((f"{big}/{family}", "arcticroute"))
             if r is not None:
                 lines.append(
-                    f"{big} {family} (no target, an open problem): {r['seconds']:.2f} s, "
+                    f"{big} {family} (no target in the issue): {r['seconds']:.2f} s, "
                     f"{r.get('ratio_vs_scipy', math.inf):.1f}x scipy, "
                     f"{r['labels_settled']:,} labels, peak {r.get('peak_mb', 0.0):.0f} MB"
                 )
