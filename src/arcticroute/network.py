@@ -433,7 +433,7 @@ def resolve_place(graph: nx.MultiDiGraph, name: str) -> str:
     Raises
     ------
     UnknownPlaceError
-        With the closest matches, e.g. ``unknown place 'Anadir'; did you mean 'Anadyr'?``.
+        With the closest matches, e.g. ``unknown place 'Anadry'; did you mean 'Anadyr'?``.
     """
     if name in graph:
         return name
