@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 from unittest import mock
 
@@ -562,6 +563,99 @@ def test_explains_range() -> None:
     assert res.binding == "range"
     assert "usable range 88 L" in res.reason
     assert "arc 1->2 (120 km, 96 L)" in res.reason
+
+
+def test_explains_range_by_the_stretch_every_route_needs() -> None:
+    # The fastest route 0 -> 1 -> 2 -> 3 passes no depot (30 L); the slow one round by the
+    # depots 4 and 5 needs 12 L between stops. A 10 L tank is short of that 12 L leg, not
+    # of the fastest route's 30 L (as on a raster, where no fast route meets a depot).
+    arcs = [(0, 1, 1.0, 10.0, 1.0, 0), (1, 2, 1.0, 10.0, 1.0, 0), (2, 3, 1.0, 10.0, 1.0, 0)]
+    arcs += [(0, 4, 2.0, 8.0, 1.0, 0), (4, 5, 3.0, 12.0, 1.0, 0), (5, 3, 2.0, 8.0, 1.0, 0)]
+    g = make_graph(6, arcs, depot_stock={4: INF, 5: INF})
+    res = solve(g, 0, 3, capacity_l=10.0)
+    assert res.binding == "range"
+    assert "every route needs 12 L or more between refuelling points" in res.reason
+    assert "arc 4->5 (60 km, 12 L) with no depot in between" in res.reason
+    assert solve(g, 0, 3, capacity_l=12.0).feasible
+    # with a full tank it would do: the fuel at the start binds, up to the first depot
+    res = solve(g, 0, 3, capacity_l=14.0, start_fuel_l=5.0, reserve_l=2.0)
+    assert res.binding == "range"
+    assert "starts with 3 L usable, but arc 0->4 (40 km, 8 L)" in res.reason
+    assert "start with at least 10 L" in res.reason
+    assert solve(g, 0, 3, capacity_l=14.0, start_fuel_l=10.0, reserve_l=2.0).feasible
+    assert not solve(g, 0, 3, capacity_l=14.0, start_fuel_l=9.9, reserve_l=2.0).feasible
+
+
+def unlimited_stock(graph: CompiledGraph) -> CompiledGraph:
+    return replace(graph, node_stock_l=np.where(graph.node_depot, INF, 0.0))
+
+
+@given(st.data())
+def test_range_reach_agrees_with_the_solver(data: st.DataObject) -> None:
+    # Without weather, duty or deadline the solver finds a plan exactly when a tank of
+    # that size gets through with free, unlimited refuelling (`range_reach`).
+    graph = unlimited_stock(data.draw(st.one_of(compiled_graphs(), corridor_graphs())))
+    q = data.draw(queries(graph.n_nodes, duty=False, deadline=False))
+    assume(math.isfinite(q.capacity_l))
+    res = run(graph, None, q)
+    stages = np.array([*q.via, q.target], np.int64)
+    left, route = kern.range_reach(
+        graph.indptr,
+        graph.head,
+        graph.arc_litres,
+        graph.node_depot.copy(),
+        stages,
+        q.origin,
+        q.start - q.reserve_l,
+        q.capacity_l - q.reserve_l,
+        1e-9,
+    )
+    final = stages.shape[0] * graph.n_nodes + q.target
+    assert (left[final] > -INF) == res.feasible
+    if not res.feasible:
+        assert route.size == 0
+    if res.feasible:
+        # the walk it found drives real arcs from the origin, through the via points in
+        # order to the target, and never runs the tank dry
+        node, fuel = q.origin, q.start - q.reserve_l
+        stage = 0
+        fuel = q.capacity_l - q.reserve_l if graph.node_depot[node] else fuel
+        while stage < stages.shape[0] and stages[stage] == node:
+            stage += 1
+        for arc in route.tolist():
+            assert graph.indptr[node] <= arc < graph.indptr[node + 1]
+            node = int(graph.head[arc])
+            fuel -= float(graph.arc_litres[arc])
+            assert fuel >= -1e-9
+            if graph.node_depot[node]:
+                fuel = q.capacity_l - q.reserve_l
+            while stage < stages.shape[0] and stages[stage] == node:
+                stage += 1
+        assert node == q.target
+        assert stage == stages.shape[0]
+
+
+@given(st.data())
+def test_range_reason_states_what_the_tank_must_hold(data: st.DataObject) -> None:
+    # The litres a range reason names are the least that work: a tank that much smaller
+    # fails, one that much bigger (or that much fuel at the start) gets through.
+    graph = unlimited_stock(data.draw(st.one_of(compiled_graphs(), corridor_graphs())))
+    q = data.draw(queries(graph.n_nodes, duty=False, deadline=False))
+    res = run(graph, None, q)
+    assume(res.binding == "range")
+    needs = re.search(r"every route needs ([0-9.]+) L or more", res.reason)
+    start = re.search(r"start with at least ([0-9.]+) L", res.reason)
+    assert needs or start, res.reason
+    if needs:
+        usable = float(needs.group(1))
+        small = replace(q, capacity_l=q.reserve_l + usable - 0.01, start_fuel_l=None)
+        assert not run(graph, None, small).feasible
+        big = replace(q, capacity_l=q.reserve_l + usable + 0.11, start_fuel_l=None)
+        assert run(graph, None, big).feasible
+    if start:
+        litres = float(start.group(1))
+        assert run(graph, None, replace(q, start_fuel_l=litres)).feasible
+        assert not run(graph, None, replace(q, start_fuel_l=litres - 0.11)).feasible
 
 
 def test_explains_weather() -> None:

@@ -86,6 +86,7 @@ __all__ = [
     "least_per_km",
     "node_table",
     "quantize_catchments",
+    "range_reach",
     "reverse_csr",
     "reverse_dijkstra",
     "stand_limit",
@@ -547,6 +548,131 @@ def reverse_dijkstra(rptr, rtail, rw1, rw2, sources, source_d, radius, stop_node
             if second:
                 d2[v] = _INF
     return d1, d2, stop_dist
+
+
+@_kernel(_sig((_af8, _ai4), _ai8, _ai4, _af8, _ab1, _ai8, _i8, _f8, _f8, _f8))
+def range_reach(indptr, head, litres, refuel, stage_node, origin, first_l, leg_l, tol):  # type: ignore[no-untyped-def]
+    """Whether a tank of ``leg_l`` usable litres gets through, ignoring time: most fuel left.
+
+    A search over (via stage, node) states that keeps, per state, the most usable litres
+    the vehicle can have there: it starts with ``first_l`` (``leg_l`` at a refuelling
+    point), each arc burns its ``litres`` and may not take it below ``-tol``, and every
+    refuelling point fills it to ``leg_l``. Refuelling is free and unlimited, and time
+    plays no part: with each arc's least litres it is a relaxation of the solver's range
+    rules, and the least ``leg_l`` that reaches the target is the least range any route
+    needs between refuelling points (`solver._range_reason` bisects on it).
+
+    Most fuel first, as in a Dijkstra; but a refuelling point found late (from a state
+    with little fuel left) fills the tank again, and its wave may then leave more fuel at
+    states already taken: they are taken again (label-correcting). Each time a state
+    improves it gets a new label that points to the label it came from, so the route read
+    back is a walk, which may pass a node twice (out to a depot and back).
+
+    Parameters
+    ----------
+    indptr : array of int64
+        CSR row pointers.
+    head : array of int32
+        Head node of each arc.
+    litres : array of float64, shape (m,)
+        Litres to drive each arc (``inf`` hides the arc).
+    refuel : array of bool, shape (n,)
+        Refuelling points (depots with fuel).
+    stage_node : array of int64, shape (k,)
+        The via points in order, then the target: reaching ``stage_node[j]`` in stage j
+        moves on to stage j + 1.
+    origin : int
+        Start node.
+    first_l : float
+        Usable litres at the start (before any refuelling), litres.
+    leg_l : float
+        Usable litres after a refuelling stop (a full tank less the reserve), litres.
+    tol : float
+        Litres an arc may overdraw, for rounding.
+
+    Returns
+    -------
+    left : array of float64, shape ((k + 1) * n,)
+        Most usable litres at each state (state ``stage * n + node``; stage k is the
+        target reached), ``-inf`` where not reached; final only up to the target's.
+    route : array of int32
+        The arcs of a walk that reaches the target, in order (empty if none does).
+    """
+    n = indptr.shape[0] - 1
+    k = stage_node.shape[0]
+    n_states = (k + 1) * n
+    left = np.full(n_states, -_INF)
+    label = np.full(n_states, -1, np.int64)  # each state's current label
+    pos = np.full(n_states, -1, np.int32)  # heap slot, -1 not queued
+    hk = np.empty(n_states, np.float64)  # keys: minus the litres left
+    hv = np.empty(n_states, np.int32)
+    lab_pred = np.empty(max(n, 16), np.int64)
+    lab_arc = np.empty(max(n, 16), np.int32)
+    n_lab = 0
+    stage = 0
+    while stage < k and stage_node[stage] == origin:
+        stage += 1
+    start = stage * n + origin
+    left[start] = leg_l if refuel[origin] else first_l
+    lab_pred[0] = -1
+    lab_arc[0] = -1
+    label[start] = 0
+    n_lab = 1
+    pos[start] = 0
+    size = 1
+    _sift_up(hk, hv, pos, 0, -left[start], start, None, 0.0)
+    final = -1
+    while size > 0:
+        s = hv[0]
+        size -= 1
+        if size > 0:
+            _sift_down(hk, hv, pos, 0, hk[size], hv[size], size, None, 0.0)
+        pos[s] = -1
+        stage = s // n
+        if stage == k:
+            final = s
+            break
+        v = s - stage * n
+        have = left[s]
+        for e in range(indptr[v], indptr[v + 1]):
+            c = litres[e]
+            if c == _INF or have - c < -tol:
+                continue
+            w = head[e]
+            r = max(have - c, 0.0)
+            if refuel[w] and r < leg_l:
+                r = leg_l
+            st = stage
+            while st < k and stage_node[st] == w:
+                st += 1
+            t = st * n + w
+            if r <= left[t]:
+                continue
+            left[t] = r
+            if n_lab == lab_pred.shape[0]:
+                lab_pred = np.concatenate((lab_pred, np.empty(n_lab, np.int64)))
+                lab_arc = np.concatenate((lab_arc, np.empty(n_lab, np.int32)))
+            lab_pred[n_lab] = label[s]
+            lab_arc[n_lab] = e
+            label[t] = n_lab
+            n_lab += 1
+            if pos[t] < 0:
+                pos[t] = size
+                size += 1
+            _sift_up(hk, hv, pos, pos[t], -r, t, None, 0.0)
+    if final < 0:
+        return left, np.empty(0, np.int32)
+    count = 0
+    lab = label[final]
+    while lab_pred[lab] >= 0:
+        count += 1
+        lab = lab_pred[lab]
+    route = np.empty(count, np.int32)
+    lab = label[final]
+    for i in range(count - 1, -1, -1):
+        route[i] = lab_arc[lab]
+        lab = lab_pred[lab]
+    return left, route
 
 
 # ---- the refuelling-band bound -------------------------------------------------------------

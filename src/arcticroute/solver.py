@@ -1990,45 +1990,104 @@ def _fmt_h(t: float) -> str:
     return f"{t:.1f} h"
 
 
-def _range_reason(graph: CompiledGraph, q: _Query, s: _Search, lab: int) -> str:
+def _range_reason(
+    graph: CompiledGraph,
+    q: _Query,
+    weather: WeatherTable | None,
+    banned_arcs: NDArray[np.bool_] | None,
+    banned_nodes: NDArray[np.bool_] | None,
+) -> str:
+    """Why the tank binds: the least range between refuelling points that any route needs.
+
+    The fastest route's longest stretch without a depot is not the answer: on a raster it
+    passes no depot at all, although depots lie within reach off it. `_kernels.range_reach`
+    answers whether a tank gets through when time plays no part (each arc at its least
+    litres under the weather); a bisection on the tank finds the least range that does,
+    and the route it finds names the stretch that needs it.
+    """
     usable = q.capacity_l - q.reserve_l
-    refuel_at = graph.node_depot & (graph.node_stock_l > 0.0)
-    legs: list[tuple[list[int], float, float]] = []  # (nodes, litres, km)
-    nodes = [q.origin]
-    litres = 0.0
-    km = 0.0
-    chain = _chain(s, lab)
-    for prev, cur in itertools.pairwise(chain):
-        arc = int(s.link[cur, kern.LK_ARC])
-        if arc < 0:
-            continue
-        w = int(graph.head[arc])
-        nodes.append(w)
-        litres += float(s.lab_f[cur, kern.LF_BURN] - s.lab_f[prev, kern.LF_BURN])
-        km += float(graph.arc_km[arc])
-        if refuel_at[w] or w == q.target:
-            legs.append((nodes, litres, km))
-            nodes = [w]
-            litres = 0.0
-            km = 0.0
-    first_usable = q.start_fuel_l - q.reserve_l
-    for i, (leg_nodes, leg_l, leg_km) in enumerate(legs):
-        have = usable if (i > 0 or refuel_at[q.origin]) else min(usable, first_usable)
-        if leg_l > have + TOL:
-            a, b = leg_nodes[0], leg_nodes[-1]
-            what = (
-                f"arc {a}->{b}"
-                if len(leg_nodes) == 2
-                else f"the {len(leg_nodes) - 1}-arc stretch {a}->{b}"
-            )
-            have_km = have * leg_km / leg_l if leg_l > 0 else math.inf
-            return (
-                f"usable range {have:.0f} L = {have_km:.0f} km is short of {what} "
-                f"({leg_km:.0f} km, {leg_l:.0f} L) with no depot in between"
-            )
+    start_l = q.start_fuel_l - q.reserve_l
+    ep, arc_cell, _node_cell = _weather_cells(graph, weather)
+    maxsp, minff, _minrf = _per_cell_bounds(ep, q.depart_h)
+    arc_ok = _open_arcs(graph, _allowed_arcs(graph, banned_arcs, banned_nodes), maxsp, arc_cell)
+    banned = None if arc_ok.all() else ~arc_ok
+    litres = _kindest(_f8(graph.arc_litres), minff, arc_cell, banned, np.multiply)
+    refuel = graph.node_depot & (graph.node_stock_l > 0.0)
+    if banned_nodes is not None:
+        refuel = refuel & ~banned_nodes
+    refuel = _b1(refuel)
+    stages = np.array([*q.via, q.target], np.int64)
+    final = stages.shape[0] * graph.n_nodes + q.target
+    indptr = _i8(graph.indptr)
+    head = _i4(graph.head)
+
+    def reach(first_l: float, leg_l: float) -> NDArray[np.int32] | None:
+        # the arcs of a route that gets through, else None
+        left, route = kern.range_reach(
+            indptr, head, litres, refuel, stages, q.origin, first_l, leg_l, TOL
+        )
+        return route if left[final] > -math.inf else None
+
+    def least(ok: Callable[[float], bool], lo: float) -> float:
+        # the least litres in (lo, ...) for which ``ok`` holds, to 0.01 L (inf: none)
+        hi = max(2.0 * lo, 1.0)
+        while not ok(hi):
+            lo, hi = hi, 2.0 * hi
+            if hi > 1e9:
+                return math.inf
+        while hi - lo > 0.01:
+            mid = 0.5 * (lo + hi)
+            lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+        return hi
+
+    def legs(first_l: float, leg_l: float) -> list[tuple[list[int], float, float]]:
+        # the route `range_reach` finds, cut at refuelling points: (nodes, litres, km)
+        route = reach(first_l, leg_l)
+        assert route is not None
+        out: list[tuple[list[int], float, float]] = []
+        nodes, used, km = [q.origin], 0.0, 0.0
+        for arc in route.tolist():
+            w = int(graph.head[arc])
+            nodes.append(w)
+            used += float(litres[arc])
+            km += float(graph.arc_km[arc])
+            if refuel[w]:
+                out.append((nodes, used, km))
+                nodes, used, km = [w], 0.0, 0.0
+        if len(nodes) > 1:
+            out.append((nodes, used, km))
+        return out
+
+    def stretch(leg: tuple[list[int], float, float]) -> str:
+        nodes, used, km = leg
+        a, b = nodes[0], nodes[-1]
+        what = f"arc {a}->{b}" if len(nodes) == 2 else f"the {len(nodes) - 1}-arc stretch {a}->{b}"
+        return f"{what} ({km:.0f} km, {used:.0f} L)"
+
+    if reach(start_l, usable) is not None:
+        return (
+            f"fuel runs short: with {usable:.0f} L usable the depots on the way cannot supply "
+            "enough (limited stock per stop, or refuelling impossible in closed weather)"
+        )
+    if start_l < usable - TOL and reach(usable, usable) is not None:
+        need = least(lambda x: reach(x, usable) is not None, start_l)
+        first = legs(need, usable)[0]
+        # (the first leg's own litres: the bisection's value is up to 0.01 L above them)
+        at_least = math.ceil(10.0 * (first[1] + q.reserve_l) - 1e-9) / 10.0  # up: enough
+        return (
+            f"the vehicle starts with {start_l:.0f} L usable, but {stretch(first)} comes "
+            f"before the first depot: start with at least {at_least:g} L"
+        )
+    need = least(lambda x: reach(x, x) is not None, usable)
+    if not math.isfinite(need):
+        return f"fuel runs short: no tank covers the trip with {usable:.0f} L usable"
+    worst = max(legs(need, need), key=lambda leg: leg[1])
+    have_km = usable * worst[2] / worst[1] if worst[1] > 0 else math.inf
+    needed = math.floor(10.0 * worst[1] + 1e-9) / 10.0  # down: "or more" stays true
     return (
-        f"fuel runs short: with {usable:.0f} L usable the depots on the way cannot supply "
-        "enough (limited stock per stop, or refuelling impossible in closed weather)"
+        f"usable range {usable:.0f} L = {have_km:.0f} km is short: every route needs "
+        f"{needed:g} L or more between refuelling points, and the one that needs least has "
+        f"{stretch(worst)} with no depot in between"
     )
 
 
@@ -2170,7 +2229,7 @@ def _explain(
             continue
         plan = _plans(graph, s)[0]
         if name == "range":
-            return name, _range_reason(graph, q, s, int(s.result[0]))
+            return name, _range_reason(graph, q, weather, banned_arcs, banned_nodes)
         if name == "weather":
             assert weather is not None
             return name, _weather_reason(graph, q, weather, plan)
