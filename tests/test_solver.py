@@ -671,6 +671,25 @@ def test_explains_weather() -> None:
     assert "until 5.0 h" in res.reason
 
 
+def test_explains_weather_that_makes_the_calm_route_late_or_too_long() -> None:
+    # a closure to wait out at the start, and a deadline the wait breaks
+    g = make_graph(2, [(0, 1, 1.0, 1.0, 1.0, 0)], shelter=[True, False])
+    res = solve(g, 0, 1, capacity_l=INF, weather=storm(1, {0: [0, 1, 2]}), deadline_h=2.0)
+    assert res.binding == "weather"
+    assert "delay the calm route to 4.0 h (waiting at nodes [0]), after the deadline 2.0 h" in (
+        res.reason
+    )
+    # no closure, but drifting snow halves the speed on the second arc, where the crew
+    # cannot rest: 2.5 h of driving against a 2 h limit (1.75 h in calm weather)
+    arcs = [(0, 1, 1.0, 1.0, 1.0, 0), (1, 2, 0.75, 1.0, 1.0, 1)]
+    g = make_graph(3, arcs, shelter=[True, False, True], node_cell=[0, 0, 1])
+    slow = storm(2, {})
+    slow.speed_factor[1, :] = 0.5
+    res = solve(g, 0, 2, capacity_l=INF, weather=slow, max_drive_h=2.0, rest_h=1.0)
+    assert res.binding == "weather"
+    assert "slower driving or a higher fuel burn break the duty limit on the way" in res.reason
+
+
 def test_explains_duty() -> None:
     g = make_graph(
         3, [(0, 1, 3.0, 1.0, 1.0, 0), (1, 2, 3.0, 1.0, 1.0, 0)], shelter=[True, False, True]

@@ -2155,9 +2155,25 @@ def _weather_reason(graph: CompiledGraph, q: _Query, weather: WeatherTable, plan
                 )
             return msg
     where = f" (waiting at nodes {sorted(set(waited))})" if waited else ""
+    if math.isfinite(q.deadline_h) and t > q.deadline_h + TOL:
+        return (
+            f"weather closures delay the calm route to {t:.1f} h{where}, after the deadline "
+            f"{_fmt_h(q.deadline_h)}, and no other route makes it"
+        )
+    # the calm route gets through in time, but not within the tank or the duty limit:
+    # the weather slows its drives or raises its burn
+    limits = [
+        what
+        for what, binds in (
+            ("the tank's range", math.isfinite(q.capacity_l)),
+            ("the duty limit", math.isfinite(q.max_drive_h)),
+        )
+        if binds
+    ]
     return (
-        f"weather closures delay the route to {t:.1f} h{where}, which breaks the "
-        "deadline, range or duty limits"
+        f"in this weather the calm route arrives at {t:.1f} h{where}, but slower driving "
+        f"or a higher fuel burn break {' or '.join(limits) or 'its limits'} on the way, "
+        "and no other route keeps them"
     )
 
 
