@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import networkx as nx
 import numpy as np
@@ -134,3 +135,177 @@ def test_compiled_graphs_are_cached_and_refreshed_after_an_edit(catalogue) -> No
     assert second is not first
     (arc,) = _arcs_between(second, "Lavrentiya", "Uelen")
     assert second.graph.arc_km[arc] == 110
+
+
+# ------------------------------------------------------------------------------------------
+# Weather on a raster lattice
+# ------------------------------------------------------------------------------------------
+
+ANADYR = (177.517, 64.733)
+START = dt.datetime(2027, 3, 10, 8, tzinfo=dt.timezone(dt.timedelta(hours=12)))
+
+
+def _raster_near(lon: float, lat: float, grid: np.ndarray, buran: ar.Vehicle, **kw: object):
+    from arcticroute.geodesy import to_planar_km
+    from arcticroute.terrain import lattice_graph
+
+    x, y = to_planar_km(lon, lat)
+    rows, cols = grid.shape
+    return lattice_graph(
+        grid,
+        cell_km=1.0,
+        speed_kmh=buran.speed_kmh,
+        fuel_l_per_100km=buran.fuel_l_per_100km,
+        weather_cell_km=10.0,
+        top_left_km=(float(x) - cols / 2, float(y) + rows / 2),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _half_ice(rows: int = 20, cols: int = 30) -> np.ndarray:
+    from arcticroute.terrain import CLASS_CODES
+
+    grid = np.full((rows, cols), CLASS_CODES["tundra"], np.int8)
+    grid[:, cols // 2 :] = CLASS_CODES["sea_ice"]
+    return grid
+
+
+def test_lattice_weather_closes_ice_alone_in_poor_visibility(catalogue) -> None:
+    # 0.25 km: enough for a Buran on land (0.2 km), not on the ice (0.3 km)
+    from arcticroute.compile import compile_lattice_weather
+    from arcticroute.weather import constant
+
+    grid = _half_ice()
+    g = _raster_near(*ANADYR, grid, catalogue["buran"])
+    cw = compile_lattice_weather(
+        g, grid, constant(visibility_km=0.25), catalogue["buran"], START, horizon_h=6
+    )
+    on_ice = (grid == grid[0, -1]).ravel()
+    np.testing.assert_array_equal(cw.graph.node_cell % 2 == 1, on_ice)
+    np.testing.assert_array_equal(cw.graph.node_cell // 2, g.node_cell)
+    tails = np.repeat(np.arange(g.n_nodes), np.diff(g.indptr))
+    np.testing.assert_array_equal(cw.graph.arc_cell, cw.graph.node_cell[tails])
+    table = cw.sample.table
+    used = np.unique(cw.graph.node_cell)
+    assert not table.open[used[used % 2 == 1]].any()  # every ice cell closed
+    assert table.open[used[used % 2 == 0]].all()  # every land cell open
+    assert "visibility" in cw.describe(int(used[used % 2 == 1][0]), 0.0)
+
+
+def test_lattice_weather_samples_the_storm_where_the_raster_lies(catalogue) -> None:
+    from arcticroute.compile import compile_lattice_weather
+    from arcticroute.weather import scenario_from_dict
+
+    storm = scenario_from_dict(
+        {
+            "events": [
+                {
+                    "type": "storm",
+                    "start": "PT2H",
+                    "end": "PT5H",
+                    "center": list(ANADYR),
+                    "radius_km": 40,
+                    "wind_ms": 30,
+                }
+            ]
+        },
+        start=START,
+    )
+    buran = catalogue["buran"]
+    grid = _half_ice()
+    here = compile_lattice_weather(
+        _raster_near(*ANADYR, grid, buran), grid, storm, buran, START, horizon_h=8
+    )
+    closed = ~here.sample.table.open
+    used = np.unique(here.graph.node_cell)  # (a square's ice half may hold no node)
+    assert closed[used, 2:5].all()  # the whole 30 km x 20 km raster, hours 2-5
+    assert not closed[:, :2].any()
+    assert not closed[:, 5:].any()
+    far = compile_lattice_weather(  # Bilibino, 500 km inland
+        _raster_near(166.44, 68.05, grid, buran), grid, storm, buran, START, horizon_h=8
+    )
+    assert far.sample.table.open.all()
+
+
+def test_lattice_weather_sample_points_nest(catalogue) -> None:
+    # a storm whose edge cuts the raster: one point per cell (each cell's first node) sees
+    # no more than every node does
+    from arcticroute.compile import compile_lattice_weather
+    from arcticroute.weather import scenario_from_dict
+
+    edge = scenario_from_dict(
+        {
+            "events": [
+                {
+                    "type": "storm",
+                    "start": "PT0H",
+                    "end": "PT1H",
+                    "center": [ANADYR[0] + 0.3, ANADYR[1]],
+                    "radius_km": 8,
+                    "wind_ms": 30,
+                }
+            ]
+        },
+        start=START,
+    )
+    buran = catalogue["buran"]
+    grid = _half_ice()
+    g = _raster_near(*ANADYR, grid, buran)
+    one = compile_lattice_weather(g, grid, edge, buran, START, horizon_h=1, points_per_cell=1)
+    every = compile_lattice_weather(g, grid, edge, buran, START, horizon_h=1, points_per_cell=10**6)
+    closed_one, closed_every = ~one.sample.table.open[:, 0], ~every.sample.table.open[:, 0]
+    assert closed_every.any()
+    assert not closed_every.all()
+    assert not (closed_one & ~closed_every).any()
+
+
+def test_lattice_weather_plan_waits_out_the_storm_at_a_shelter(catalogue) -> None:
+    from arcticroute.compile import compile_lattice_weather
+    from arcticroute.solver import solve
+    from arcticroute.weather import scenario_from_dict
+    from strategies import Query, assert_plan_valid
+
+    storm = scenario_from_dict(
+        {
+            "events": [
+                {
+                    "type": "storm",
+                    "start": "PT1H",
+                    "end": "PT6H",
+                    "center": list(ANADYR),
+                    "radius_km": 60,
+                    "wind_ms": 30,
+                }
+            ]
+        },
+        start=START,
+    )
+    buran = catalogue["buran"]
+    grid = _half_ice()
+    g = _raster_near(*ANADYR, grid, buran, shelters=[0, 25, 599])
+    cw = compile_lattice_weather(g, grid, storm, buran, START, horizon_h=12)
+    calm = solve(g, 0, g.n_nodes - 1, capacity_l=math.inf)
+    res = solve(cw.graph, 0, g.n_nodes - 1, capacity_l=math.inf, weather=cw.sample.table)
+    assert res.feasible
+    plan = res.plans[0]
+    assert_plan_valid(cw.graph, cw.sample.table, plan, Query(0, g.n_nodes - 1))
+    waits = [s for s in plan.steps if s.kind == "wait"]
+    assert waits
+    assert all(cw.graph.node_shelter[s.node] for s in waits)
+    # the calm trip takes longer than the hour before the storm: it waits until hour 6
+    assert calm.plans[0].arrive_h > 1.0
+    assert max(s.end_h for s in waits) == pytest.approx(6.0)
+    assert plan.arrive_h > 6.0
+
+
+def test_lattice_weather_refuses_a_raster_of_another_size(catalogue) -> None:
+    from arcticroute.compile import compile_lattice_weather
+    from arcticroute.weather import constant
+
+    buran = catalogue["buran"]
+    grid = _half_ice()
+    g = _raster_near(*ANADYR, grid, buran)
+    with pytest.raises(ar.NetworkError, match=r"classes must be the raster .* 600 cells"):
+        compile_lattice_weather(g, grid[:10], constant(), buran, START)
+    with pytest.raises(ar.NetworkError, match="points_per_cell must be an integer >= 1"):
+        compile_lattice_weather(g, grid, constant(), buran, START, points_per_cell=0)

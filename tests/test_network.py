@@ -5,11 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import networkx as nx
+import numpy as np
 import pytest
 from shapely.geometry import LineString
 
 import arcticroute as ar
-from arcticroute.geodesy import geodesic_km, line_length_km, to_planar_km, unwrap_lons
+from arcticroute.geodesy import (
+    from_planar_km,
+    geodesic_km,
+    line_length_km,
+    to_planar_km,
+    unwrap_lons,
+)
 from arcticroute.network import TERRAINS, Season, place_key, validate_network
 
 MID_MARCH = dt.date(2027, 3, 15)
@@ -271,3 +278,15 @@ def test_validation_names_the_bad_value(mutate: object, message: str) -> None:
 def test_a_plain_graph_is_rejected_with_the_fix() -> None:
     with pytest.raises(ar.NetworkError, match="MultiDiGraph"):
         validate_network(nx.Graph())  # type: ignore[arg-type]
+
+
+def test_planar_coordinates_go_back_to_lon_lat_across_the_antimeridian() -> None:
+    lon = np.array([177.517, 179.9, -179.9, -169.0, 160.0])
+    lat = np.array([64.733, 66.0, 66.0, 66.2, 69.5])
+    back_lon, back_lat = from_planar_km(*to_planar_km(lon, lat))
+    np.testing.assert_allclose(back_lon, lon, atol=1e-9)
+    np.testing.assert_allclose(back_lat, lat, atol=1e-9)
+    # 1 km east of a point just west of 180 degrees lands just east of it
+    x, y = to_planar_km(179.99, 66.0)
+    east, _ = from_planar_km(x + 1.0, y)
+    assert -180.0 <= float(east) < -179.96

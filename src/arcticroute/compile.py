@@ -25,8 +25,10 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .geodesy import to_planar_km
+from ._errors import NetworkError
+from .geodesy import from_planar_km, to_planar_km
 from .network import ICE_TERRAINS, validate_network
 from .physics import (
     GOLD_A_KG_PER_CM2,
@@ -42,6 +44,7 @@ __all__ = [
     "CompiledNetwork",
     "CompiledWeather",
     "LinkRef",
+    "compile_lattice_weather",
     "compile_network",
     "compile_weather",
 ]
@@ -477,24 +480,7 @@ def compile_weather(
 
     graph = compiled.graph
     n_nodes = graph.n_nodes
-    first, last = field.time_range
-    notes: list[str] = list(getattr(field, "notes", ()) or ())
-    if first is not None and first > start:
-        from ._errors import WeatherError
-
-        msg = (
-            f"weather {field.name!r} starts at {first.isoformat()}, after the departure "
-            f"{start.isoformat()}; give a file that covers the trip"
-        )
-        raise WeatherError(msg)
-    steps = horizon_h
-    if last is not None:
-        steps = max(1, min(horizon_h, math.ceil((last - start).total_seconds() / 3600.0)))
-        if steps < horizon_h:
-            notes.append(
-                f"weather {field.name!r} ends {last.isoformat()}: its last hour is assumed "
-                "to hold after that"
-            )
+    steps, notes = _weather_steps(field, start, horizon_h)
     sample_lon = compiled.node_lon.tolist()
     sample_lat = compiled.node_lat.tolist()
     sample_cell = list(range(n_nodes))
@@ -532,6 +518,135 @@ def compile_weather(
     notes.extend(getattr(sample, "notes", ()) or ())
     sample = replace(sample, table=_quantized(sample.table))
     weathered = replace(graph, arc_cell=arc_cell, node_cell=np.arange(n_nodes, dtype=np.int64))
+    return CompiledWeather(
+        graph=weathered, sample=sample, start=start, notes=tuple(dict.fromkeys(notes))
+    )
+
+
+def _weather_steps(field: Any, start: dt.datetime, horizon_h: int) -> tuple[int, list[str]]:
+    """Hourly steps to sample from ``start`` (the field's end may cut them) and the notes."""
+    first, last = field.time_range
+    notes: list[str] = list(getattr(field, "notes", ()) or ())
+    if first is not None and first > start:
+        from ._errors import WeatherError
+
+        msg = (
+            f"weather {field.name!r} starts at {first.isoformat()}, after the departure "
+            f"{start.isoformat()}; give a file that covers the trip"
+        )
+        raise WeatherError(msg)
+    steps = horizon_h
+    if last is not None:
+        steps = max(1, min(horizon_h, math.ceil((last - start).total_seconds() / 3600.0)))
+        if steps < horizon_h:
+            notes.append(
+                f"weather {field.name!r} ends {last.isoformat()}: its last hour is assumed "
+                "to hold after that"
+            )
+    return steps, notes
+
+
+def compile_lattice_weather(
+    graph: CompiledGraph,
+    classes: ArrayLike,
+    field: Any,
+    vehicle: Vehicle,
+    start: dt.datetime,
+    *,
+    daylight_only: bool = False,
+    horizon_h: int = WEATHER_HORIZON_H,
+    points_per_cell: int = 64,
+) -> CompiledWeather:
+    """Sample a weather field onto a raster lattice (`arcticroute.terrain.lattice_graph`).
+
+    Each of the lattice's weather cells splits in two: its ice nodes (river, lake and sea
+    ice) and the others, so that what closes ice alone (poor visibility on the ice) closes
+    only arcs that leave an ice node. As in the lattice, an arc takes the cell of its tail
+    node. A cell is sampled at up to ``points_per_cell`` of its nodes, spread evenly over
+    them in raster order, at their (lon, lat) from the lattice's EPSG:3571 positions (give
+    `lattice_graph` the raster's real ``top_left_km``); a cell is closed when the weather
+    closes any of its points, and takes their worst factors.
+
+    Parameters
+    ----------
+    graph
+        A lattice from `arcticroute.terrain.lattice_graph`.
+    classes
+        The raster it was built from: class codes, shape (n_rows, n_cols), one per node.
+    field
+        An `arcticroute.weather.WeatherField` (scenario, ensemble member, gridded file).
+    vehicle
+        The vehicle (its weather limits, open cab, speeds).
+    start
+        Departure (timezone-aware): hour 0 of the table and of the solver.
+    daylight_only
+        Close every step when the sun is below civil twilight (-6 degrees).
+    horizon_h
+        Hours sampled (hourly steps); a field that ends earlier is sampled to its end and its
+        last hour holds after that (reported in ``notes``).
+    points_per_cell
+        Most sample points per cell (>= 1): the cost of a gridded field grows with them.
+
+    Returns
+    -------
+    CompiledWeather
+        The lattice with its new cells (``graph``) and the sampled table; pass
+        ``weather=result.sample.table`` with ``result.graph`` to `arcticroute.solver.solve`.
+
+    Raises
+    ------
+    NetworkError
+        If ``classes`` does not have one code per node, or ``points_per_cell`` < 1.
+    WeatherError
+        If the field starts after ``start``.
+    """
+    from .terrain import CLASS_CODES
+    from .weather import build_weather_table
+
+    codes = np.asarray(classes)
+    n = graph.n_nodes
+    if codes.ndim != 2 or codes.size != n:
+        msg = (
+            f"classes must be the raster the lattice was built from, {n:,} cells as "
+            f"(n_rows, n_cols); got shape {codes.shape}"
+        )
+        raise NetworkError(msg)
+    if not (isinstance(points_per_cell, int) and points_per_cell >= 1):
+        msg = f"points_per_cell must be an integer >= 1, got {points_per_cell!r}"
+        raise NetworkError(msg)
+    steps, notes = _weather_steps(field, start, horizon_h)
+    ice_codes = [CLASS_CODES[c] for c in ICE_TERRAINS if c in CLASS_CODES]
+    on_ice = np.isin(codes.ravel(), ice_codes)
+    node_cell = 2 * np.asarray(graph.node_cell, dtype=np.int64) + on_ice
+    n_cells = int(node_cell.max()) + 1 if n else 0
+    tails = np.repeat(np.arange(n, dtype=np.int64), np.diff(graph.indptr))
+    arc_cell = node_cell[tails].astype(np.int32)
+
+    # up to points_per_cell nodes per cell, evenly spaced in raster order
+    order = np.argsort(node_cell, kind="stable")
+    count = np.bincount(node_cell, minlength=n_cells)
+    first = np.concatenate(([0], np.cumsum(count)[:-1]))
+    take = np.minimum(count, points_per_cell)
+    cell_of_point = np.repeat(np.arange(n_cells, dtype=np.int64), take)
+    rank = np.arange(cell_of_point.size) - np.repeat(np.cumsum(take) - take, take)
+    picked = order[first[cell_of_point] + (rank * count[cell_of_point]) // take[cell_of_point]]
+    lon, lat = from_planar_km(graph.node_x_km[picked], graph.node_y_km[picked])
+    sample = build_weather_table(
+        field,
+        vehicle,
+        sample_lon=lon,
+        sample_lat=lat,
+        sample_cell=cell_of_point,
+        n_cells=n_cells,
+        cell_is_ice=np.arange(n_cells) % 2 == 1,
+        start=start,
+        step_h=1.0,
+        n_steps=steps,
+        daylight_only=daylight_only,
+    )
+    notes.extend(getattr(sample, "notes", ()) or ())
+    sample = replace(sample, table=_quantized(sample.table))
+    weathered = replace(graph, arc_cell=arc_cell, node_cell=node_cell)
     return CompiledWeather(
         graph=weathered, sample=sample, start=start, notes=tuple(dict.fromkeys(notes))
     )

@@ -17,6 +17,7 @@ from shapely.geometry import LineString
 
 __all__ = [
     "PLANAR_CRS",
+    "from_planar_km",
     "geodesic_km",
     "line_length_km",
     "normalize_lon",
@@ -158,3 +159,29 @@ def to_planar_km(
         np.asarray(lon_deg, dtype=np.float64), np.asarray(lat_deg, dtype=np.float64)
     )
     return np.asarray(x_m, dtype=np.float64) / 1000.0, np.asarray(y_m, dtype=np.float64) / 1000.0
+
+
+@lru_cache(maxsize=1)
+def _geographic_transformer() -> Transformer:
+    return Transformer.from_crs(PLANAR_CRS, "EPSG:4326", always_xy=True)
+
+
+def from_planar_km(
+    x_km: ArrayLike, y_km: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Back from EPSG:3571 kilometres to (lon, lat): the inverse of `to_planar_km`.
+
+    Parameters
+    ----------
+    x_km, y_km
+        Planar coordinates in kilometres.
+
+    Returns
+    -------
+    (lon_deg, lat_deg) : tuple of ndarray of float64
+        Degrees east (normalised to [-180, 180)) and north.
+    """
+    lon, lat = _geographic_transformer().transform(
+        np.asarray(x_km, dtype=np.float64) * 1000.0, np.asarray(y_km, dtype=np.float64) * 1000.0
+    )
+    return normalize_lon(lon), np.asarray(lat, dtype=np.float64)
