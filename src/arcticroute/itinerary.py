@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from shapely.geometry import LineString
 
-__all__ = ["Itinerary", "Leg", "Refuel", "Wait"]
+from .network import ICE_TERRAINS
+from .physics import ice_speed_cap_kmh
+
+__all__ = ["Itinerary", "Leg", "Refuel", "Wait", "ice_warning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,3 +419,29 @@ class Itinerary:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def ice_warning(legs: Sequence[Leg], gross_mass_kg: float) -> str:
+    """The rules of ice travel, naming the legs on ice ("" when there are none).
+
+    Parameters
+    ----------
+    legs
+        The plan's legs.
+    gross_mass_kg
+        The vehicle's gross mass, kg (it sets the speed cap on ice).
+
+    Returns
+    -------
+    str
+        The warning, or "".
+    """
+    ice_legs = [leg for leg in legs if leg.terrain in ICE_TERRAINS]
+    if not ice_legs:
+        return ""
+    cap = ice_speed_cap_kmh(gross_mass_kg)
+    return (
+        f"on ice ({', '.join(f'{leg.origin}-{leg.destination}' for leg in ice_legs)}): "
+        f"at most {cap:g} km/h for {gross_mass_kg / 1000:g} t, one vehicle at a time, "
+        "100 m apart; no ice travel below 0.3 km visibility"
+    )

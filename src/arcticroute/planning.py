@@ -23,9 +23,8 @@ from ._errors import ArcticRouteError, UnknownPlaceError
 from .areas import AvoidArea, read_avoid_area
 from .compile import CompiledNetwork, CompiledWeather, compile_network, compile_weather
 from .explain import explain_no_route
-from .itinerary import Itinerary, Leg, Refuel, Wait
-from .network import ICE_TERRAINS, load_network, resolve_place
-from .physics import ice_speed_cap_kmh
+from .itinerary import Itinerary, Leg, Refuel, Wait, ice_warning
+from .network import load_network, resolve_place
 from .solver import RawPlan, solve
 from .vehicles import Vehicle, get_vehicle
 
@@ -763,14 +762,9 @@ def _itinerary(
         )
     if sampled is not None:
         warnings.extend(f"weather: {note}" for note in sampled.notes)
-    ice_legs = [leg for leg in legs if leg.terrain in ICE_TERRAINS]
-    if ice_legs:
-        cap = ice_speed_cap_kmh(compiled.vehicle.gross_mass_kg)
-        warnings.append(
-            f"on ice ({', '.join(f'{leg.origin}-{leg.destination}' for leg in ice_legs)}): "
-            f"at most {cap:g} km/h for {compiled.vehicle.gross_mass_kg / 1000:g} t, one "
-            "vehicle at a time, 100 m apart; no ice travel below 0.3 km visibility"
-        )
+    ice = ice_warning(legs, compiled.vehicle.gross_mass_kg)
+    if ice:
+        warnings.append(ice)
     fuel_start = raw.steps[0].fuel_before_l if raw.steps else 0.0
     return Itinerary(
         feasible=True,
