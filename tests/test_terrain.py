@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import math
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -573,3 +574,125 @@ def test_a_refused_reservation_falls_back_to_growing(
     assert reserved_rows[0] > 0
     assert 0 in reserved_rows
     assert result.plans == expected.plans
+
+
+# --------------------------------------------------------------------------------------------
+# Raster files
+# --------------------------------------------------------------------------------------------
+
+
+def _write_tif(path: Path, values: NDArray[Any], crs: str, transform: Any, nodata: Any) -> Path:
+    rasterio = pytest.importorskip("rasterio")
+    with (
+        warnings.catch_warnings(),
+        rasterio.open(
+            path,
+            "w",
+            driver="GTiff",
+            height=values.shape[0],
+            width=values.shape[1],
+            count=1,
+            dtype=values.dtype,
+            crs=crs,
+            transform=transform,
+            nodata=nodata,
+        ) as dst,
+    ):
+        warnings.filterwarnings("ignore", "Use `@` matmul", PendingDeprecationWarning)
+        dst.write(values, 1)
+    return path
+
+
+def _lonlat_tif(tmp_path: Path) -> Path:
+    # 0.01 degree cells over 176.5-178.5 E, 64.2-65.2 N (round Anadyr): land cover codes 10
+    # (tundra) west of 177.5 E, 20 (sea ice) east of it, and a nodata corner
+    from affine import Affine
+
+    values = np.full((100, 200), 10, np.uint8)
+    values[:, 100:] = 20
+    values[:10, :10] = 255
+    return _write_tif(
+        tmp_path / "cover.tif", values, "EPSG:4326", Affine(0.01, 0, 176.5, 0, -0.01, 65.2), 255
+    )
+
+
+def test_read_raster_places_the_classes_where_the_file_has_them(tmp_path: Path) -> None:
+    from arcticroute.terrain import read_raster
+
+    raster = read_raster(_lonlat_tif(tmp_path), {10: "tundra", 20: "sea_ice"}, cell_km=1.0)
+    assert raster.cell_km == 1.0
+    codes = raster.classes
+    assert codes.dtype == np.int8
+    for lon, lat, name in (
+        (177.0, 64.7, "tundra"),
+        (178.0, 64.7, "sea_ice"),
+        (177.45, 64.5, "tundra"),
+        (177.55, 64.5, "sea_ice"),
+        (176.55, 65.17, "rock"),  # the file's nodata corner
+    ):
+        row, col = raster.cell_at(lon, lat)
+        assert RASTER_CLASSES[codes[row, col]] == name, (lon, lat)
+        back_lon, back_lat = raster.lonlat(row, col)
+        assert abs(back_lon - lon) < 0.02
+        assert abs(back_lat - lat) < 0.01
+    # outside the footprint (the reprojected box's corners): no data
+    assert RASTER_CLASSES[codes[0, 0]] == "rock"
+    # about 2 x 1 degree at 64.7 N: 95 km x 111 km of 1 km cells, each class about half
+    share = np.bincount(codes.ravel(), minlength=len(RASTER_CLASSES)) / codes.size
+    assert 0.3 < share[CLASS_CODES["tundra"]] < 0.55
+    assert 0.3 < share[CLASS_CODES["sea_ice"]] < 0.55
+    with pytest.raises(NetworkError, match=r"point \(170 E, 64\.7 N\) is outside the raster"):
+        raster.cell_at(170.0, 64.7)
+
+
+def test_a_raster_read_in_plans_like_any_other(tmp_path: Path) -> None:
+    from arcticroute.offnetwork import plan_raster
+    from arcticroute.planning import PlanInputError
+    from arcticroute.terrain import read_raster
+
+    raster = read_raster(_lonlat_tif(tmp_path), {10: "tundra", 20: "sea_ice"}, cell_km=1.0)
+    start, end = raster.cell_at(177.0, 64.6), raster.cell_at(178.2, 64.8)
+    it = plan_raster(raster, start, end, "buran", depart="2027-03-10T08:00")
+    assert it.feasible
+    lon, lat = it.legs[0].geometry.coords[0]
+    assert (lon, lat) == pytest.approx(raster.lonlat(*start))
+    assert {leg.terrain for leg in it.legs} == {"tundra", "sea_ice"}
+    with pytest.raises(PlanInputError, match="needs cell_km and top_left_km"):
+        plan_raster(raster.classes, start, end, "buran", depart="2027-03-10T08:00")
+
+
+def test_read_raster_in_the_planar_crs_keeps_its_cells(tmp_path: Path) -> None:
+    from affine import Affine
+
+    from arcticroute.terrain import read_raster
+
+    values = (np.arange(12 * 16).reshape(12, 16) % 3).astype(np.int16)
+    tif = _write_tif(
+        tmp_path / "planar.tif",
+        values,
+        "EPSG:3571",
+        Affine(500, 0, -200_000, 0, -500, -2_700_000),
+        None,
+    )
+    raster = read_raster(tif, {0: "tundra", 1: "trail", 2: "deep_snow"})
+    assert raster.cell_km == 0.5
+    assert raster.top_left_km == pytest.approx((-199.75, -2700.25))
+    expected = np.array([CLASS_CODES[n] for n in ("tundra", "trail", "deep_snow")])[values]
+    np.testing.assert_array_equal(raster.classes, expected)
+
+
+def test_read_raster_refuses_what_it_cannot_map(tmp_path: Path) -> None:
+    from arcticroute.terrain import read_raster
+
+    tif = _lonlat_tif(tmp_path)
+    with pytest.raises(NetworkError, match=r"does not map: 20 \(10,000 cells\)"):
+        read_raster(tif, {10: "tundra"}, cell_km=1.0)
+    with pytest.raises(NetworkError, match=r"class_map\[20\] is 'ice'; expected one of water"):
+        read_raster(tif, {10: "tundra", 20: "ice"})
+    with pytest.raises(NetworkError, match="cell_km must be a positive number"):
+        read_raster(tif, {10: "tundra", 20: "sea_ice"}, cell_km=0.0)
+    with pytest.raises(NetworkError, match="raster file '.*missing.tif' not found"):
+        read_raster(tmp_path / "missing.tif", {10: "tundra"})
+    (tmp_path / "junk.tif").write_text("not a raster")
+    with pytest.raises(NetworkError, match="cannot read raster"):
+        read_raster(tmp_path / "junk.tif", {10: "tundra"})

@@ -31,7 +31,7 @@ from .itinerary import Itinerary, Leg, Refuel, Wait, ice_warning
 from .network import ICE_TERRAINS
 from .planning import PlanInputError, default_departure, localize
 from .solver import CompiledGraph, RawPlan, Step, solve
-from .terrain import IMPASSABLE_CLASSES, RASTER_CLASSES, lattice_graph, node_id
+from .terrain import IMPASSABLE_CLASSES, RASTER_CLASSES, ClassRaster, lattice_graph, node_id
 from .vehicles import Vehicle, get_vehicle
 
 __all__ = ["DEEP_SNOW_RISK", "plan_raster"]
@@ -44,13 +44,13 @@ Cell = tuple[int, int]
 
 
 def plan_raster(
-    classes: ArrayLike,
+    classes: ClassRaster | ArrayLike,
     origin: Cell,
     destination: Cell,
     vehicle: Vehicle | str | Path,
     *,
-    cell_km: float,
-    top_left_km: tuple[float, float],
+    cell_km: float | None = None,
+    top_left_km: tuple[float, float] | None = None,
     depart: dt.datetime | str | None = None,
     weather: Any = None,
     objective: Literal["time", "fuel", "risk"] = "time",
@@ -69,17 +69,19 @@ def plan_raster(
     Parameters
     ----------
     classes
-        Terrain class codes, shape (n_rows, n_cols), row 0 north (see `arcticroute.terrain`).
+        A `arcticroute.terrain.ClassRaster` (e.g. from `arcticroute.terrain.read_raster`),
+        or terrain class codes, shape (n_rows, n_cols), row 0 north (see
+        `arcticroute.terrain`), with ``cell_km`` and ``top_left_km``.
     origin, destination
         Cells as (row, column).
     vehicle
         A `Vehicle`, a catalogue id (``"buran"``) or a TOML file; its speed and burn per
         class cost the lattice, and its tank, reserve, refuelling stop and duty limit bind.
     cell_km
-        Side of a raster cell, kilometres.
+        Side of a raster cell, kilometres (a `ClassRaster` brings its own).
     top_left_km
         EPSG:3571 position of the centre of cell (0, 0), kilometres (x east, y north; see
-        `arcticroute.geodesy.to_planar_km`).
+        `arcticroute.geodesy.to_planar_km`; a `ClassRaster` brings its own).
     depart
         Departure; naive means Chukotka local time. Default: the next 08:00 local.
     weather
@@ -133,6 +135,13 @@ def plan_raster(
         raise PlanInputError(msg)
     if not (math.isfinite(min_leg_km) and min_leg_km >= 0.0):
         msg = f"min_leg_km must be a number of kilometres >= 0, got {min_leg_km!r}"
+        raise PlanInputError(msg)
+    if isinstance(classes, ClassRaster):
+        cell_km = classes.cell_km if cell_km is None else cell_km
+        top_left_km = classes.top_left_km if top_left_km is None else top_left_km
+        classes = classes.classes
+    if cell_km is None or top_left_km is None:
+        msg = "a grid of class codes needs cell_km and top_left_km (a ClassRaster has them)"
         raise PlanInputError(msg)
     car = get_vehicle(vehicle)
     grid = np.asarray(classes)

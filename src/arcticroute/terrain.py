@@ -29,9 +29,12 @@ realistic-looking rasters for tests and benchmarks.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -45,9 +48,11 @@ __all__ = [
     "IMPASSABLE_CLASSES",
     "LINK_CLASSES",
     "RASTER_CLASSES",
+    "ClassRaster",
     "lattice_graph",
     "node_id",
     "node_row_col",
+    "read_raster",
     "synthetic_terrain",
 ]
 
@@ -569,3 +574,195 @@ def lattice_graph(
         node_x_km=node_x_km,
         node_y_km=node_y_km,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Rasters on the map
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ClassRaster:
+    """A terrain class grid placed on the planar map (EPSG:3571, kilometres).
+
+    Attributes
+    ----------
+    classes : ndarray of int8, shape (n_rows, n_cols)
+        Class codes (`CLASS_CODES`), row 0 north.
+    cell_km : float
+        Side of a cell, kilometres.
+    top_left_km : tuple of float
+        EPSG:3571 (x, y) of the centre of cell (0, 0), kilometres.
+    """
+
+    classes: NDArray[np.int8]
+    cell_km: float
+    top_left_km: tuple[float, float]
+
+    def cell_at(self, lon_deg: float, lat_deg: float) -> tuple[int, int]:
+        """The (row, column) of the cell holding a point.
+
+        Parameters
+        ----------
+        lon_deg, lat_deg
+            The point, degrees east and north.
+
+        Returns
+        -------
+        tuple of int
+            Row and column.
+
+        Raises
+        ------
+        NetworkError
+            If the point is outside the raster.
+        """
+        from .geodesy import to_planar_km
+
+        x, y = (float(v) for v in to_planar_km(lon_deg, lat_deg))
+        col = round((x - self.top_left_km[0]) / self.cell_km)
+        row = round((self.top_left_km[1] - y) / self.cell_km)
+        n_rows, n_cols = self.classes.shape
+        if not (0 <= row < n_rows and 0 <= col < n_cols):
+            msg = (
+                f"point ({lon_deg:g} E, {lat_deg:g} N) is outside the raster "
+                f"({n_rows} x {n_cols} cells of {self.cell_km:g} km)"
+            )
+            raise NetworkError(msg)
+        return int(row), int(col)
+
+    def lonlat(self, row: int, col: int) -> tuple[float, float]:
+        """The (lon, lat) of a cell's centre, degrees east ([-180, 180)) and north."""
+        from .geodesy import from_planar_km
+
+        x = self.top_left_km[0] + col * self.cell_km
+        y = self.top_left_km[1] - row * self.cell_km
+        lon, lat = from_planar_km(x, y)
+        return float(lon), float(lat)
+
+
+def read_raster(
+    path: str | Path,
+    class_map: Mapping[int, str],
+    *,
+    cell_km: float | None = None,
+    nodata_class: str = "rock",
+) -> ClassRaster:
+    """Read a classified land-cover raster (GeoTIFF, any CRS) onto square EPSG:3571 cells.
+
+    The first band is resampled (nearest neighbour: classes are not averaged) onto a
+    north-up grid of ``cell_km`` cells in EPSG:3571, the planar projection of the whole
+    package (continuous across 180 degrees), and its values become class codes through
+    ``class_map``. Cells outside the file's footprint or at its nodata value get
+    ``nodata_class`` (impassable by default: no vehicle is routed where the map is blank).
+    Needs rasterio (``pip install 'arcticroute[terrain]'``).
+
+    Parameters
+    ----------
+    path
+        The raster file (anything GDAL reads: GeoTIFF, ...), with a coordinate system.
+    class_map
+        The file's values -> class names (`RASTER_CLASSES`), e.g. ``{1: "tundra",
+        2: "river_ice", 7: "water"}``. Every value the file holds must be mapped.
+    cell_km
+        Side of the output cells, kilometres (> 0); default: the file's resolution at its
+        centre, rounded to 10 m.
+    nodata_class
+        Class of the cells without data.
+
+    Returns
+    -------
+    ClassRaster
+
+    Raises
+    ------
+    NetworkError
+        If the file is missing, unreadable or has no coordinate system, a class name is
+        unknown, a value of the file is not mapped (with how many cells hold it), or
+        ``cell_km`` is not positive.
+    """
+    try:
+        import rasterio
+        from rasterio.warp import Resampling, calculate_default_transform, reproject
+    except ImportError:  # pragma: no cover - the extra is installed in the tests
+        msg = "reading a raster file needs rasterio: pip install 'arcticroute[terrain]'"
+        raise NetworkError(msg) from None
+    from .geodesy import PLANAR_CRS
+
+    for value, name in [*class_map.items(), (None, nodata_class)]:
+        if name not in CLASS_CODES:
+            where = f"class_map[{value!r}]" if value is not None else "nodata_class"
+            msg = f"{where} is {name!r}; expected one of {', '.join(RASTER_CLASSES)}"
+            raise NetworkError(msg)
+    if cell_km is not None and not (math.isfinite(cell_km) and cell_km > 0.0):
+        msg = f"cell_km must be a positive number of kilometres, got {cell_km!r}"
+        raise NetworkError(msg)
+    file = Path(path)
+    if not file.is_file():
+        msg = f"raster file {str(file)!r} not found"
+        raise NetworkError(msg)
+    with warnings.catch_warnings():
+        # rasterio 1.4 multiplies affine transforms with `*`, which affine 3 flags
+        warnings.filterwarnings("ignore", "Use `@` matmul", PendingDeprecationWarning)
+        try:
+            src_ctx = rasterio.open(file)
+        except rasterio.errors.RasterioIOError as err:
+            msg = f"cannot read raster {str(file)!r}: {err}"
+            raise NetworkError(msg) from None
+        with src_ctx as src:
+            if src.crs is None:
+                msg = f"raster {str(file)!r} has no coordinate system; georeference it first"
+                raise NetworkError(msg)
+            values = src.read(1)
+            nodata = src.nodata
+            src_crs, src_transform, bounds = src.crs, src.transform, src.bounds
+            width, height = src.width, src.height
+        if cell_km is None:
+            native, *_ = calculate_default_transform(src_crs, PLANAR_CRS, width, height, *bounds)
+            cell_km = max(round(abs(native.a) / 10.0) * 10.0, 10.0) / 1000.0
+        transform, n_cols, n_rows = calculate_default_transform(
+            src_crs, PLANAR_CRS, width, height, *bounds, resolution=cell_km * 1000.0
+        )
+        codes = _mapped_codes(values, nodata, class_map, file)
+        fill = CLASS_CODES[nodata_class]
+        grid = np.full((int(n_rows), int(n_cols)), fill, np.int8)
+        reproject(
+            source=codes,
+            destination=grid,
+            src_transform=src_transform,
+            src_crs=src_crs,
+            src_nodata=-1,
+            dst_transform=transform,
+            dst_crs=PLANAR_CRS,
+            dst_nodata=fill,
+            resampling=Resampling.nearest,
+        )
+    top_left = (
+        (transform.c + transform.a / 2.0) / 1000.0,
+        (transform.f + transform.e / 2.0) / 1000.0,
+    )
+    return ClassRaster(classes=grid, cell_km=float(cell_km), top_left_km=top_left)
+
+
+def _mapped_codes(
+    values: NDArray[Any], nodata: float | None, class_map: Mapping[int, str], file: Path
+) -> NDArray[np.int8]:
+    """The file's values as class codes, -1 where it has no data."""
+    data = values != nodata if nodata is not None else np.ones(values.shape, np.bool_)
+    if nodata is not None and isinstance(nodata, float) and math.isnan(nodata):
+        data = ~np.isnan(values)
+    found, counts = np.unique(values[data], return_counts=True)
+    missing = [
+        (v, c) for v, c in zip(found.tolist(), counts.tolist(), strict=True) if v not in class_map
+    ]
+    if missing:
+        shown = ", ".join(f"{v!r} ({c:,} cells)" for v, c in missing[:8])
+        msg = (
+            f"raster {str(file)!r} holds values that class_map does not map: {shown}; map "
+            "each to a class (RASTER_CLASSES), e.g. to 'water' or 'rock' to keep vehicles off"
+        )
+        raise NetworkError(msg)
+    codes = np.full(values.shape, -1, np.int8)
+    for value, name in class_map.items():
+        codes[data & (values == value)] = CLASS_CODES[name]
+    return codes
