@@ -391,3 +391,89 @@ def test_a_date_alone_departs_at_eight_and_a_deadline_ends_with_the_day(
     assert main([*trip, "--depart", "2027-03-10", "--deadline", "2027-03-10"]) == 0
     out = capsys.readouterr().out
     assert "depart 2027-03-10T08:00:00+12:00" in out
+
+
+# ------------------------------------------------------------------------------------------
+# raster
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cover_tif(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # land cover round Anadyr, 0.01 degree cells: 1 tundra, 2 river ice (a band at 177.5 E),
+    # 3 deep snow (a block), 9 water (the estuary in the south-east corner)
+    rasterio = pytest.importorskip("rasterio")
+    import warnings
+
+    import numpy as np
+    from affine import Affine
+
+    values = np.ones((80, 160), np.uint8)
+    values[:, 98:102] = 2
+    values[20:40, 30:60] = 3
+    values[60:, 120:] = 9
+    path = tmp_path_factory.mktemp("raster") / "cover.tif"
+    with warnings.catch_warnings(), rasterio.open(
+        path, "w", driver="GTiff", height=80, width=160, count=1, dtype="uint8",
+        crs="EPSG:4326", transform=Affine(0.01, 0, 176.5, 0, -0.01, 65.1),
+    ) as dst:  # fmt: skip
+        warnings.filterwarnings("ignore", "Use `@` matmul", PendingDeprecationWarning)
+        dst.write(values, 1)
+    return path
+
+
+RASTER_ARGS = ("--class", "1=tundra", "--class", "2=river_ice", "--class", "3=deep_snow",
+               "--class", "9=water", "--cell-km", "1", "--vehicle", "buran",
+               "--depart", "2027-03-10T08:00")  # fmt: skip
+
+
+def test_raster_command_plans_across_a_land_cover_file(
+    cover_tif: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    args = ["raster", "--raster", str(cover_tif), *RASTER_ARGS,
+            "--from", "Camp 3=65.05,176.6", "--to", "64.6,178.0"]  # fmt: skip
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Camp 3 -> 64.6" in out
+    assert "river_ice" in out
+    assert "off-network route over a raster of 1 km cells" in out
+    gpx = tmp_path / "trip.gpx"
+    assert main([*args, "--format", "gpx", "--output", str(gpx)]) == 0
+    assert gpx.read_text().count("<trkpt") > 20
+    # never overwritten without --force
+    assert main([*args, "--format", "gpx", "--output", str(gpx)]) == 2
+    assert "already exists; pass --force" in capsys.readouterr().err
+
+
+def test_raster_command_exit_codes(cover_tif: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["raster", "--raster", str(cover_tif), *RASTER_ARGS]
+    # no route: a tank too small for the trip and no depot (exit 1, with the reason)
+    small = [*base, "--from", "65.05,176.6", "--to", "64.6,178.0", "--vehicle", "buran"]
+    tiny = Path(cover_tif.parent / "tiny.toml")
+    tiny.write_text(
+        'id = "tiny"\nname = "Buran, 5 L"\ntank_l = 5\n'
+        "[speed_kmh]\ntundra = 22\nriver_ice = 38\ndeep_snow = 15\n"
+        "[fuel_l_per_100km]\ntundra = 34\nriver_ice = 28\ndeep_snow = 42\n"
+    )
+    assert main([*small[:-1], str(tiny)]) == 1
+    assert "range" in capsys.readouterr().out
+    # bad input: exit 2, one line naming the fix
+    cases = [
+        (["--from", "65.05;176.6", "--to", "64.6,178.0"], "--from '65.05;176.6' is not a point"),
+        (
+            ["--from", "60.0,176.6", "--to", "64.6,178.0"],
+            "--from: point (176.6 E, 60 N) is outside",
+        ),
+        (["--from", "64.4,177.9", "--to", "64.6,178.0"], "is water (impassable)"),
+    ]
+    for extra, message in cases:
+        assert main([*base, *extra]) == 2
+        err = capsys.readouterr().err
+        assert message in err, err
+        assert "Traceback" not in err
+    unmapped = ["raster", "--raster", str(cover_tif), "--class", "1=tundra", "--vehicle",
+                "buran", "--from", "65.05,176.6", "--to", "64.6,178.0"]  # fmt: skip
+    assert main(unmapped) == 2
+    assert "does not map: 2 (" in capsys.readouterr().err
+    assert main([*base, "--class", "x=tundra", "--from", "65.05,176.6", "--to", "64.6,178"]) == 2
+    assert "--class 'x=tundra' must be VALUE=CLASS" in capsys.readouterr().err

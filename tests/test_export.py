@@ -466,3 +466,27 @@ def test_dataframe_without_pandas_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match="pip install pandas"):
         itinerary_to_dataframe(egvekinot)
+
+
+def test_a_stop_is_never_overdue_before_the_one_ahead_of_it() -> None:
+    # an 8 h leg, then a 6-minute one: by the rule the second stop would be overdue at
+    # 16:06 + 3 h 2 min, before the first (16:00 + 5 h); it inherits the first stop's time
+    tz = ZoneInfo("Asia/Anadyr")
+    t0 = dt.datetime(2027, 3, 10, 8, 0, tzinfo=tz)
+
+    def leg(a: str, b: str, start_h: float, end_h: float, x0: float, x1: float) -> Leg:
+        return Leg(a, b, "tundra", 10.0 * (end_h - start_h), t0 + dt.timedelta(hours=start_h),
+                   t0 + dt.timedelta(hours=end_h), 100.0, 90.0, f"{a}-{b}", False, 1.0,
+                   LineString([(x0, 65.0), (x1, 65.0)]))  # fmt: skip
+
+    legs = (leg("A", "B", 0.0, 8.0, 177.0, 177.5), leg("B", "C", 8.0, 8.1, 177.5, 177.52))
+    it = Itinerary(True, "A", "C", "buran", "time", t0, legs[-1].arrive, legs)
+    rows = checkpoints(it)
+    overdue = [dt.datetime.fromisoformat(r["overdue_after"]) for r in rows[1:]]
+    assert overdue[0] == t0 + dt.timedelta(hours=13)  # 16:00 + 3 h + 25 % of 8 h
+    assert overdue[1] == overdue[0]
+    assert rows[2]["margin_h"] == pytest.approx(13.0 - 8.1)
+    assert checkpoint_table(it).splitlines()[-3].split()[-2] == "21:00"
+    # a flat margin never needs stretching here
+    flat = checkpoints(it, margin_h=2)
+    assert [r["overdue_after"][11:16] for r in flat[1:]] == ["18:00", "18:06"]

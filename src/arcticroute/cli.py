@@ -1,4 +1,4 @@
-"""Command line: ``python -m arcticroute network|vehicles|plan ...``.
+"""Command line: ``python -m arcticroute network|vehicles|plan|raster ...``.
 
 Exit codes: 0 success, 1 no feasible route (with the reason), 2 bad input (one-line error,
 never a traceback).
@@ -292,6 +292,96 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK if itinerary.feasible else EXIT_NO_ROUTE
 
 
+def _point(text: str, what: str) -> tuple[str | None, float, float]:
+    """``LAT,LON`` or ``NAME=LAT,LON`` (degrees north, east) -> (name, lat, lon)."""
+    name, _, where = text.rpartition("=")
+    try:
+        lat, lon = (float(v) for v in where.split(","))
+    except ValueError:
+        lat = lon = math.nan
+    if not (-90.0 <= lat <= 90.0 and math.isfinite(lon)):
+        msg = (
+            f"{what} {text!r} is not a point; expected LAT,LON in degrees north and east "
+            "(e.g. 64.73,177.52), optionally named: 'Camp 3=64.73,177.52'"
+        )
+        raise _UsageError(msg)
+    return (name.strip() or None), lat, lon
+
+
+def _class_map(pairs: Sequence[str]) -> dict[int, str]:
+    """``--class VALUE=CLASS`` arguments -> {value: class}."""
+    out: dict[int, str] = {}
+    for pair in pairs:
+        value, _, name = pair.partition("=")
+        try:
+            out[int(value)] = name.strip()
+        except ValueError:
+            msg = (
+                f"--class {pair!r} must be VALUE=CLASS, a value of the raster file and a "
+                "terrain class, e.g. 3=tundra"
+            )
+            raise _UsageError(msg) from None
+    return out
+
+
+def _cmd_raster(args: argparse.Namespace) -> int:
+    from .offnetwork import plan_raster
+    from .terrain import read_raster
+
+    ends = [_point(args.origin, "--from"), _point(args.destination, "--to")]
+    raster = read_raster(args.raster, _class_map(args.classes), cell_km=args.cell_km)
+    names: dict[tuple[int, int], str] = {}
+    cells = []
+    for (name, lat, lon), what in zip(ends, ("--from", "--to"), strict=True):
+        try:
+            cell = raster.cell_at(lon, lat)
+        except ArcticRouteError as err:
+            raise _UsageError(f"{what}: {err}") from None
+        cells.append(cell)
+        if name:
+            names[cell] = name
+    sites: dict[str, list[tuple[int, int]]] = {"depot": [], "shelter": []}
+    for kind, given in (("depot", args.depot or ()), ("shelter", args.shelter or ())):
+        for text in given:
+            name, lat, lon = _point(text, f"--{kind}")
+            try:
+                cell = raster.cell_at(lon, lat)
+            except ArcticRouteError as err:
+                raise _UsageError(f"--{kind}: {err}") from None
+            sites[kind].append(cell)
+            if name:
+                names[cell] = name
+    itinerary = plan_raster(
+        raster,
+        cells[0],
+        cells[1],
+        args.vehicle,
+        depart=args.depart,
+        weather=args.weather,
+        objective=args.objective,
+        depots=sites["depot"],
+        shelters=sites["shelter"],
+        depot_spacing_km=args.depot_spacing_km,
+        hut_spacing_km=args.hut_spacing_km,
+        deadline=args.deadline,
+        daylight_only=args.daylight_only,
+        names=names,
+    )
+    track = args.format in ("geojson", "gpx", "kml")
+    text = None if track and not itinerary.feasible else _render(itinerary, args)
+    if text is not None:
+        _write_output(text, args.output, force=args.force)
+    if not itinerary.feasible:
+        if text is None:
+            print(
+                f"no feasible route, so no {args.format} written: {itinerary.reason}",
+                file=sys.stderr,
+            )
+        elif args.output is not None or args.format != "table":
+            print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
+    return EXIT_OK if itinerary.feasible else EXIT_NO_ROUTE
+
+
 def _local(when: dt.datetime) -> str:
     offset = when.utcoffset()
     zone = f"UTC{offset.total_seconds() / 3600:+g}" if offset is not None else "UTC"
@@ -413,6 +503,55 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--force", action="store_true", help="overwrite existing output files")
     plan.set_defaults(run=_cmd_plan)
+
+    raster = commands.add_parser(
+        "raster", help="plan a trip off the network, across a land-cover raster file"
+    )
+    trip = raster.add_argument_group("trip")
+    trip.add_argument(
+        "--raster", type=Path, required=True, help="land-cover file (GeoTIFF, any CRS)"
+    )
+    trip.add_argument(
+        "--class",
+        dest="classes",
+        action="append",
+        required=True,
+        metavar="VALUE=CLASS",
+        help="what a value of the file is, e.g. 3=tundra (repeat for every value)",
+    )
+    trip.add_argument(
+        "--cell-km", type=float, help="cell side to plan on, km (default: the file's)"
+    )
+    trip.add_argument("--from", dest="origin", required=True, metavar="[NAME=]LAT,LON")
+    trip.add_argument("--to", dest="destination", required=True, metavar="[NAME=]LAT,LON")
+    trip.add_argument("--vehicle", required=True, help="catalogue id or a .toml file")
+    trip.add_argument("--depart", help="as for plan; default next 08:00 Chukotka time")
+    trip.add_argument("--deadline", help="latest acceptable arrival, as for plan")
+    trip.add_argument("--weather", default=None, metavar="calm|NAME|FILE", help="as for plan")
+    trip.add_argument("--objective", choices=("time", "fuel", "risk"), default="time")
+    sites = raster.add_argument_group("depots and shelters")
+    sites.add_argument("--depot", action="append", metavar="[NAME=]LAT,LON", help="fuel (repeat)")
+    sites.add_argument(
+        "--shelter", action="append", metavar="[NAME=]LAT,LON", help="a hut (repeat)"
+    )
+    sites.add_argument("--depot-spacing-km", type=float, help="also a depot every this many km")
+    sites.add_argument("--hut-spacing-km", type=float, help="also a hut every this many km")
+    sites.add_argument(
+        "--daylight-only", action="store_true", help="travel only between civil dawn and dusk"
+    )
+    out = raster.add_argument_group("output")
+    out.add_argument(
+        "--format", choices=("table", "json", "geojson", "gpx", "kml"), default="table"
+    )
+    out.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    out.add_argument(
+        "--overdue-margin",
+        type=_hours,
+        metavar="HOURS",
+        help="hours after an expected arrival before a stop is overdue",
+    )
+    out.add_argument("--force", action="store_true", help="overwrite existing output files")
+    raster.set_defaults(run=_cmd_raster)
 
     vehicles = commands.add_parser("vehicles", help="list the vehicle catalogue")
     vehicles.add_argument("vehicle", nargs="?", help="one catalogue id or a .toml file")

@@ -33,7 +33,10 @@ the leg into the stop (`DEFAULT_OVERDUE_MARGIN_H`, `DEFAULT_OVERDUE_FRACTION`). 
 track or a bogged sled dug out, a whiteout sat out for an hour. The proportional part scales
 with exposure: speed over snow, tundra and ice varies by about a quarter with surface and
 visibility, so a 12-hour leg can run 3 hours late without anything being wrong. A flat
-``margin_h`` replaces the rule when the crew and the base agree on one.
+``margin_h`` replaces the rule when the crew and the base agree on one. A stop is never
+overdue before the stop ahead of it on the route: a crew that runs late on a long leg
+reaches the next stop late too, and a short leg's own margin would raise the alarm there
+before the long leg's had run out (its margin is then stretched to the earlier stop's time).
 """
 
 from __future__ import annotations
@@ -192,6 +195,22 @@ def _overdue(stop: _Stop, margin_h: float | None) -> dt.datetime:
     return floor if floor == late else floor + dt.timedelta(minutes=1)
 
 
+def _overdue_times(stops: list[_Stop], margin_h: float | None) -> list[dt.datetime | None]:
+    """Per stop, when it is overdue (None at the origin), never before the stop ahead's."""
+    out: list[dt.datetime | None] = []
+    floor: dt.datetime | None = None
+    for stop in stops:
+        if stop.kind == "origin":
+            out.append(None)
+            continue
+        late = _overdue(stop, margin_h)
+        if floor is not None and late < floor:
+            late = floor
+        floor = late
+        out.append(late)
+    return out
+
+
 def _check_margin(margin_h: float | None) -> None:
     if margin_h is None:
         return
@@ -323,9 +342,10 @@ def checkpoints(it: Itinerary, margin_h: float | None = None) -> list[dict[str, 
         origin), ``leg_h`` (driving hours of the leg into the stop), ``expected`` (ISO 8601
         with offset: the arrival; at the origin the departure), ``depart`` (when the plan
         leaves the stop; None at the destination), ``overdue_after`` (ISO 8601: expected plus
-        the margin, rounded up to the whole minute; None at the origin, where the departure
-        is seen), ``margin_h`` (hours; 0 at the origin), ``notes`` (list of str: refuels and
-        waits at the stop).
+        the margin, rounded up to the whole minute, and never before the previous stop's;
+        None at the origin, where the departure is seen), ``margin_h`` (hours; 0 at the
+        origin; stretched where the previous stop's overdue time is later), ``notes`` (list
+        of str: refuels and waits at the stop).
 
     Raises
     ------
@@ -346,10 +366,11 @@ def checkpoints(it: Itinerary, margin_h: float | None = None) -> list[dict[str, 
     """
     _check_margin(margin_h)
     rows = []
-    for stop in _stops(it):
-        origin = stop.kind == "origin"
-        margin = 0.0 if origin else _overdue_margin_h(stop, margin_h)
-        overdue = None if origin else _overdue(stop, margin_h)
+    stops = _stops(it)
+    for stop, overdue in zip(stops, _overdue_times(stops, margin_h), strict=True):
+        margin = _overdue_margin_h(stop, margin_h) if overdue is not None else 0.0
+        if overdue is not None and overdue - stop.expected > dt.timedelta(hours=margin, minutes=1):
+            margin = (overdue - stop.expected).total_seconds() / 3600.0  # stretched
         rows.append(
             {
                 "index": stop.index,
@@ -406,9 +427,9 @@ def checkpoint_table(it: Itinerary, margin_h: float | None = None) -> str:
         f"{'#':>2}  {'stop':24}  {'expected':12}  {'overdue after':13}  {'km':>6}",
         "-" * 79,
     ]
-    for stop in _stops(it):
-        origin = stop.kind == "origin"
-        late = "(departure)" if origin else _short(_overdue(stop, margin_h), tz)
+    stops = _stops(it)
+    for stop, overdue in zip(stops, _overdue_times(stops, margin_h), strict=True):
+        late = "(departure)" if overdue is None else _short(overdue, tz)
         lines.append(
             f"{stop.index:>2}  {_clip(stop.at, 24):24}  {_short(stop.expected, tz):12}  "
             f"{late:13}  {stop.km:6.0f}"
