@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import math
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import numpy as np
 import pytest
@@ -26,6 +27,23 @@ def _top_left(grid: np.ndarray, cell_km: float) -> tuple[float, float]:
     # the raster's centre on Anadyr
     rows, cols = grid.shape
     return ANADYR_XY[0] - cols * cell_km / 2, ANADYR_XY[1] + rows * cell_km / 2
+
+
+def trip(
+    grid: np.ndarray, origin: Any, destination: Any, vehicle: Any = "buran", **options: Any
+) -> Itinerary:
+    """`plan_raster` on 0.5 km cells round Anadyr, leaving at DEPART."""
+    top_left = _top_left(grid, 0.5)
+    return plan_raster(
+        grid,
+        origin,
+        destination,
+        vehicle,
+        cell_km=0.5,
+        top_left_km=top_left,
+        depart=DEPART,
+        **options,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,16 +126,7 @@ def test_legs_keep_ice_crossings_and_join_short_runs() -> None:
     for c in range(0, 120, 4):
         grid[:, c : c + 2] = CLASS_CODES["deep_snow"]
     grid[:, 61] = CLASS_CODES["river_ice"]
-    it = plan_raster(
-        grid,
-        (10, 0),
-        (10, 119),
-        "buran",
-        cell_km=0.5,
-        top_left_km=_top_left(grid, 0.5),
-        depart=DEPART,
-        min_leg_km=5.0,
-    )
+    it = trip(grid, (10, 0), (10, 119), "buran", min_leg_km=5.0)
     assert_itinerary_valid(it, ar.get_vehicle("buran").reserve_l)
     ice = [leg for leg in it.legs if leg.terrain == "river_ice"]
     assert len(ice) == 1
@@ -129,16 +138,7 @@ def test_legs_keep_ice_crossings_and_join_short_runs() -> None:
     assert len(it.legs) == 3
     assert it.legs[0].distance_km == pytest.approx(30.0, abs=1.0)
     # without joining, a leg per stripe
-    every = plan_raster(
-        grid,
-        (10, 0),
-        (10, 119),
-        "buran",
-        cell_km=0.5,
-        min_leg_km=0.0,
-        top_left_km=_top_left(grid, 0.5),
-        depart=DEPART,
-    )
+    every = trip(grid, (10, 0), (10, 119), "buran", min_leg_km=0.0)
     assert len(every.legs) >= 55
     assert every.distance_km == pytest.approx(it.distance_km)
     # intermediate places are named by the kilometres driven
@@ -146,28 +146,9 @@ def test_legs_keep_ice_crossings_and_join_short_runs() -> None:
 
 
 def test_purga_holds_the_trip_at_a_shelter(grid: np.ndarray) -> None:
-    it = plan_raster(
-        grid,
-        (10, 8),
-        (170, 310),
-        "buran",
-        cell_km=0.5,
-        top_left_km=_top_left(grid, 0.5),
-        depart=DEPART,
-        hut_spacing_km=10.0,
-        weather="purga-anadyr",
-    )
+    it = trip(grid, (10, 8), (170, 310), "buran", hut_spacing_km=10.0, weather="purga-anadyr")
     assert_itinerary_valid(it, ar.get_vehicle("buran").reserve_l)
-    calm = plan_raster(
-        grid,
-        (10, 8),
-        (170, 310),
-        "buran",
-        cell_km=0.5,
-        top_left_km=_top_left(grid, 0.5),
-        depart=DEPART,
-        hut_spacing_km=10.0,
-    )
+    calm = trip(grid, (10, 8), (170, 310), "buran", hut_spacing_km=10.0)
     assert it.arrive > calm.arrive
     (wait,) = it.waits
     assert wait.shelter
@@ -183,16 +164,7 @@ def test_purga_holds_the_trip_at_a_shelter(grid: np.ndarray) -> None:
 
 def test_no_route_says_why_in_places_not_node_numbers(grid: np.ndarray) -> None:
     small = ar.get_vehicle("buran").replace(tank_l=8.0, carried_fuel_l=0.0)
-    it = plan_raster(
-        grid,
-        (10, 8),
-        (170, 310),
-        small,
-        cell_km=0.5,
-        top_left_km=_top_left(grid, 0.5),
-        depart=DEPART,
-        depot_spacing_km=25.0,
-    )
+    it = trip(grid, (10, 8), (170, 310), small, depot_spacing_km=25.0)
     assert not it.feasible
     assert it.binding == "range"
     assert "every route needs" in it.reason
@@ -211,52 +183,25 @@ def test_no_route_says_why_in_places_not_node_numbers(grid: np.ndarray) -> None:
 )
 def test_bad_cells_are_refused(grid: np.ndarray, cell: object, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
-        plan_raster(
-            grid,
-            cell,
-            (170, 310),
-            "buran",
-            cell_km=0.5,  # type: ignore[arg-type]
-            top_left_km=_top_left(grid, 0.5),
-            depart=DEPART,
-        )
+        trip(grid, cell, (170, 310))
 
 
-def test_a_cell_the_vehicle_cannot_be_on_is_refused() -> None:
+@pytest.mark.parametrize(
+    ("origin", "options", "match"),
+    [
+        ((2, 2), {}, r"origin cell \(2, 2\) is water \(impassable\)"),
+        ((1, 1), {"objective": "speed"}, "objective 'speed' must be one of"),
+        ((1, 1), {"deadline": "2027-03-09T08:00"}, "deadline .* is not after the departure"),
+        ((1, 1), {"min_leg_km": -1.0}, "min_leg_km must be a number of kilometres >= 0"),
+    ],
+)
+def test_bad_requests_are_refused(
+    origin: tuple[int, int], options: dict[str, Any], match: str
+) -> None:
     grid = np.full((10, 10), CLASS_CODES["tundra"], np.int8)
     grid[2, 2] = CLASS_CODES["water"]
-    with pytest.raises(PlanInputError, match=r"origin cell \(2, 2\) is water \(impassable\)"):
-        plan_raster(
-            grid,
-            (2, 2),
-            (8, 8),
-            "buran",
-            cell_km=0.5,
-            top_left_km=_top_left(grid, 0.5),
-            depart=DEPART,
-        )
-    with pytest.raises(PlanInputError, match="objective 'speed' must be one of"):
-        plan_raster(
-            grid,
-            (1, 1),
-            (8, 8),
-            "buran",
-            cell_km=0.5,
-            objective="speed",  # type: ignore[arg-type]
-            top_left_km=_top_left(grid, 0.5),
-            depart=DEPART,
-        )
-    with pytest.raises(PlanInputError, match="deadline"):
-        plan_raster(
-            grid,
-            (1, 1),
-            (8, 8),
-            "buran",
-            cell_km=0.5,
-            deadline="2027-03-09T08:00",
-            top_left_km=_top_left(grid, 0.5),
-            depart=DEPART,
-        )
+    with pytest.raises(PlanInputError, match=match):
+        trip(grid, origin, (8, 8), **options)
 
 
 def test_docstring_example_runs() -> None:

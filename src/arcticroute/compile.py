@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ._errors import NetworkError
 from .geodesy import from_planar_km, to_planar_km
@@ -476,8 +476,6 @@ def compile_weather(
     -------
     CompiledWeather
     """
-    from .weather import build_weather_table
-
     graph = compiled.graph
     n_nodes = graph.n_nodes
     steps, notes = _weather_steps(field, start, horizon_h)
@@ -502,14 +500,47 @@ def compile_weather(
             cell_is_ice.append(data["terrain"] in ICE_TERRAINS)
             n_cells += 1
         arc_cell[arc] = stretch_cell[key]
-    sample = build_weather_table(
+    return _sampled(
         field,
         compiled.vehicle,
-        sample_lon=np.asarray(sample_lon, dtype=np.float64),
-        sample_lat=np.asarray(sample_lat, dtype=np.float64),
-        sample_cell=np.asarray(sample_cell, dtype=np.int64),
-        n_cells=n_cells,
-        cell_is_ice=np.asarray(cell_is_ice, dtype=np.bool_),
+        replace(graph, arc_cell=arc_cell, node_cell=np.arange(n_nodes, dtype=np.int64)),
+        (
+            np.asarray(sample_lon, dtype=np.float64),
+            np.asarray(sample_lat, dtype=np.float64),
+            np.asarray(sample_cell, dtype=np.int64),
+        ),
+        np.asarray(cell_is_ice, dtype=np.bool_),
+        start,
+        steps,
+        daylight_only=daylight_only,
+        notes=notes,
+    )
+
+
+def _sampled(
+    field: Any,
+    vehicle: Vehicle,
+    weathered: CompiledGraph,
+    points: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]],
+    cell_is_ice: NDArray[np.bool_],
+    start: dt.datetime,
+    steps: int,
+    *,
+    daylight_only: bool,
+    notes: list[str],
+) -> CompiledWeather:
+    """Sample ``field`` at (lon, lat, cell) ``points`` onto the cells of ``weathered``."""
+    from .weather import build_weather_table
+
+    lon, lat, cell = points
+    sample = build_weather_table(
+        field,
+        vehicle,
+        sample_lon=lon,
+        sample_lat=lat,
+        sample_cell=cell,
+        n_cells=cell_is_ice.shape[0],
+        cell_is_ice=cell_is_ice,
         start=start,
         step_h=1.0,
         n_steps=steps,
@@ -517,7 +548,6 @@ def compile_weather(
     )
     notes.extend(getattr(sample, "notes", ()) or ())
     sample = replace(sample, table=_quantized(sample.table))
-    weathered = replace(graph, arc_cell=arc_cell, node_cell=np.arange(n_nodes, dtype=np.int64))
     return CompiledWeather(
         graph=weathered, sample=sample, start=start, notes=tuple(dict.fromkeys(notes))
     )
@@ -601,7 +631,6 @@ def compile_lattice_weather(
         If the field starts after ``start``.
     """
     from .terrain import CLASS_CODES
-    from .weather import build_weather_table
 
     codes = np.asarray(classes)
     n = graph.n_nodes
@@ -631,24 +660,16 @@ def compile_lattice_weather(
     rank = np.arange(cell_of_point.size) - np.repeat(np.cumsum(take) - take, take)
     picked = order[first[cell_of_point] + (rank * count[cell_of_point]) // take[cell_of_point]]
     lon, lat = from_planar_km(graph.node_x_km[picked], graph.node_y_km[picked])
-    sample = build_weather_table(
+    return _sampled(
         field,
         vehicle,
-        sample_lon=lon,
-        sample_lat=lat,
-        sample_cell=cell_of_point,
-        n_cells=n_cells,
-        cell_is_ice=np.arange(n_cells) % 2 == 1,
-        start=start,
-        step_h=1.0,
-        n_steps=steps,
+        replace(graph, arc_cell=arc_cell, node_cell=node_cell),
+        (lon, lat, cell_of_point),
+        np.arange(n_cells) % 2 == 1,
+        start,
+        steps,
         daylight_only=daylight_only,
-    )
-    notes.extend(getattr(sample, "notes", ()) or ())
-    sample = replace(sample, table=_quantized(sample.table))
-    weathered = replace(graph, arc_cell=arc_cell, node_cell=node_cell)
-    return CompiledWeather(
-        graph=weathered, sample=sample, start=start, notes=tuple(dict.fromkeys(notes))
+        notes=notes,
     )
 
 
