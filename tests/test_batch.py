@@ -345,3 +345,15 @@ def test_member_study_matches_the_ensemble(chukotka: nx.MultiDiGraph) -> None:
     trip = ensemble(chukotka, "Lavrentiya", "Uelen", BURAN, depart=DEPARTURES[0], members=3, seed=3)
     for m, itinerary in enumerate(trip.itineraries):
         assert study.cell("Lavrentiya", "Uelen", 0, m) == AccessCell.from_itinerary(itinerary, m)
+
+
+def test_a_study_may_start_at_coordinates(chukotka: nx.MultiDiGraph) -> None:
+    study = accessibility(
+        chukotka, ["64.95,176.3"], ["Anadyr", "Egvekinot"], "trekol",
+        departures=["2027-03-10T08:00"],
+    )  # fmt: skip
+    cell = study.cell("64.95,176.3", "Anadyr", "2027-03-10T08:00")
+    assert cell.feasible
+    assert cell.origin == "point 64.9500N 176.3000E"
+    single = ar.plan(chukotka, "64.95,176.3", "Anadyr", "trekol", depart="2027-03-10T08:00")
+    assert cell.duration_h == pytest.approx(single.duration_h)

@@ -477,3 +477,11 @@ def test_raster_command_exit_codes(cover_tif: Path, capsys: pytest.CaptureFixtur
     assert "does not map: 2 (" in capsys.readouterr().err
     assert main([*base, "--class", "x=tundra", "--from", "65.05,176.6", "--to", "64.6,178"]) == 2
     assert "--class 'x=tundra' must be VALUE=CLASS" in capsys.readouterr().err
+
+
+def test_plan_from_coordinates(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["plan", "--from", "64.95,176.3", "--to", "Anadyr", "--vehicle", "trekol"]
+    assert main([*args, "--depart", "2027-03-10T08:00"]) == 0
+    assert "point 64.9500N 176.3000E -> Anadyr" in capsys.readouterr().out
+    assert main(["plan", "--from", "60,170", "--to", "Anadyr", "--vehicle", "trekol"]) == 2
+    assert "is more than 60 km from every place" in capsys.readouterr().err

@@ -290,3 +290,44 @@ def test_planar_coordinates_go_back_to_lon_lat_across_the_antimeridian() -> None
     x, y = to_planar_km(179.99, 66.0)
     east, _ = from_planar_km(x + 1.0, y)
     assert -180.0 <= float(east) < -179.96
+
+
+def test_points_given_as_coordinates_join_the_nearest_places(
+    chukotka: nx.MultiDiGraph,
+) -> None:
+    from arcticroute.network import (
+        POINT_LINKS,
+        POINT_MAX_KM,
+        POINT_TORTUOSITY,
+        join_points,
+        parse_point,
+    )
+
+    assert parse_point("64.95,176.3") == (64.95, 176.3)
+    assert parse_point(" 66.0 , -179.5 ") == (66.0, -179.5)
+    assert parse_point("66.0,181.0") == (66.0, pytest.approx(-179.0))
+    assert parse_point("Anadyr") is None
+    with pytest.raises(ar.UnknownPlaceError, match="is not a position"):
+        parse_point("95,176")
+    assert join_points(chukotka, ["Anadyr", "Egvekinot"]) is chukotka  # nothing to add
+    joined = join_points(chukotka, ["64.95,176.3", "Anadyr"])
+    assert joined is not chukotka
+    assert "point 64.9500N 176.3000E" not in chukotka  # the user's graph is left alone
+    node = ar.resolve_place(joined, "64.95,176.3")
+    assert node == "point 64.9500N 176.3000E"
+    data = joined.nodes[node]
+    assert not data["shelter"]
+    assert not data["depot"]
+    links = list(joined.out_edges(node, data=True))
+    assert 1 <= len(links) <= POINT_LINKS
+    for _, place, link in links:
+        km = geodesic_km(176.3, 64.95, joined.nodes[place]["lon"], joined.nodes[place]["lat"])
+        assert km <= POINT_MAX_KM
+        assert link["length_km"] == pytest.approx(km * POINT_TORTUOSITY)
+        assert link["assumed"]
+        assert link["terrain"] == "tundra"
+    validate_network(joined)
+    with pytest.raises(ar.UnknownPlaceError, match="point '64.95,176.3' is not joined"):
+        ar.resolve_place(chukotka, "64.95,176.3")
+    with pytest.raises(ar.UnknownPlaceError, match=r"nearest, Khatyrka, is 36\d km away"):
+        join_points(chukotka, ["60,170"])

@@ -510,3 +510,15 @@ def test_bad_avoided_areas_raise_clear_errors(
 
     with pytest.raises(AvoidAreaError, match=message):
         plan(chukotka, "Lavrentiya", "Uelen", "buran", depart=MARCH, avoid_area=area)  # type: ignore[arg-type]
+
+
+def test_a_trip_may_start_at_coordinates(chukotka: nx.MultiDiGraph) -> None:
+    it = ar.plan(chukotka, "64.95,176.3", "Egvekinot", "trekol", depart="2027-03-10T08:00")
+    assert it.feasible
+    assert it.origin == "point 64.9500N 176.3000E"
+    first = it.legs[0]
+    assert first.origin == it.origin
+    assert first.assumed
+    assert first.terrain == "tundra"
+    assert any(w.startswith(f"leg {it.origin} - ") for w in it.warnings)
+    assert first.geometry.coords[0] == pytest.approx((176.3, 64.95))

@@ -52,7 +52,7 @@ import numpy as np
 
 from ._errors import ArcticRouteError
 from .itinerary import Itinerary
-from .network import load_network, resolve_place
+from .network import join_points, load_network, parse_point, point_id, resolve_place
 from .planning import (
     _OBJECTIVES,
     PlanInputError,
@@ -356,6 +356,11 @@ class AccessibilityResult:
         -------
         AccessCell
         """
+        # places given as coordinates are in the study under their point ids
+        origin, destination = (
+            point_id(*p) if (p := parse_point(name)) is not None else name
+            for name in (origin, destination)
+        )
         if not (origin in self.origins and destination in self.destinations):
             msg = (
                 f"({origin!r}, {destination!r}) is not in the study; origins are "
@@ -757,6 +762,7 @@ def _study(
             msg = f"{kind} must be a list of place names, not the single string {names!r}"
             raise BatchInputError(msg)
     starts = tuple(localize(d) for d in departures)
+    graph = join_points(graph, (*origins, *destinations))
     places = (
         _unique("origins", tuple(resolve_place(graph, name) for name in origins)),
         _unique("destinations", tuple(resolve_place(graph, name) for name in destinations)),

@@ -75,10 +75,16 @@ from ._errors import NetworkError, UnknownPlaceError
 __all__ = [
     "DEPOT_CONFIDENCES",
     "ICE_TERRAINS",
+    "POINT_LINKS",
+    "POINT_MAX_KM",
+    "POINT_TORTUOSITY",
     "TERRAINS",
     "Season",
     "filter_network",
+    "join_points",
     "load_network",
+    "parse_point",
+    "point_id",
     "resolve_place",
     "validate_network",
 ]
@@ -415,6 +421,139 @@ def place_key(name: str) -> str:
     return text
 
 
+POINT_LINKS = 3
+"""Links that join a point given as coordinates to the nearest places of the network."""
+
+POINT_MAX_KM = 60.0
+"""Farthest place (great circle, km) a point is joined to."""
+
+POINT_TORTUOSITY = 1.25
+"""A point's link is the great circle times this: a track across country is not straight."""
+
+_POINT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*,\s*([+-]?\d+(?:\.\d+)?)\s*$")
+
+
+def parse_point(text: str) -> tuple[float, float] | None:
+    """Read ``"LAT,LON"`` (degrees north, east; e.g. ``"64.95,176.3"``).
+
+    Parameters
+    ----------
+    text
+        What the user typed for a place.
+
+    Returns
+    -------
+    tuple of float or None
+        (lat, lon) with lon in [-180, 180), or None when ``text`` is not two numbers.
+
+    Raises
+    ------
+    UnknownPlaceError
+        Two numbers that are not a position (latitude beyond 90 degrees).
+    """
+    match = _POINT.match(text)
+    if match is None:
+        return None
+    lat, lon = float(match[1]), float(match[2])
+    if not (-90.0 <= lat <= 90.0 and -360.0 <= lon <= 360.0):
+        msg = (
+            f"point {text!r} is not a position: expected LAT,LON in degrees north and east, "
+            "e.g. 64.95,176.3"
+        )
+        raise UnknownPlaceError(msg)
+    return lat, ((lon + 180.0) % 360.0) - 180.0
+
+
+def point_id(lat: float, lon: float) -> str:
+    """The node id of a point given as coordinates, e.g. ``"point 64.9500N 176.3000E"``.
+
+    Parameters
+    ----------
+    lat, lon
+        Degrees north and east.
+
+    Returns
+    -------
+    str
+    """
+    return (
+        f"point {abs(lat):.4f}{'N' if lat >= 0 else 'S'} {abs(lon):.4f}{'E' if lon >= 0 else 'W'}"
+    )
+
+
+def join_points(graph: nx.MultiDiGraph, names: Iterable[str]) -> nx.MultiDiGraph:
+    """The network with every point among ``names`` joined to its nearest places.
+
+    A place given as ``"LAT,LON"`` (`parse_point`) becomes a node (``"point 64.9500N
+    176.3000E"``, not a shelter, no depot) with a link to each of the `POINT_LINKS` nearest
+    places within `POINT_MAX_KM`: tundra, the great circle times `POINT_TORTUOSITY` long,
+    an assumed route (the plan's warnings say so). Other names are left alone; the graph is
+    copied only when there is a point to add.
+
+    Parameters
+    ----------
+    graph
+        The network.
+    names
+        Places as the user typed them.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        ``graph`` itself, or a copy with the points joined.
+
+    Raises
+    ------
+    UnknownPlaceError
+        A point farther than `POINT_MAX_KM` from every place, naming the nearest.
+    """
+    from .geodesy import geodesic_km
+
+    points = [p for p in (parse_point(name) for name in names) if p is not None]
+    if not points:
+        return graph
+    joined = graph.copy()
+    places = [(n, float(d["lon"]), float(d["lat"])) for n, d in graph.nodes(data=True)]
+    for lat, lon in points:
+        node = point_id(lat, lon)
+        if node in joined:
+            continue
+        near = sorted((geodesic_km(lon, lat, x, y), n, x, y) for n, x, y in places)
+        if not near or near[0][0] > POINT_MAX_KM:
+            nearest = f" (the nearest, {near[0][1]}, is {near[0][0]:.0f} km away)" if near else ""
+            msg = (
+                f"point {lat:g},{lon:g} is more than {POINT_MAX_KM:g} km from every place of "
+                f"the network{nearest}; give a point nearer the network, or plan across a "
+                "terrain raster (arcticroute.offnetwork)"
+            )
+            raise UnknownPlaceError(msg)
+        joined.add_node(node, name=node, lon=lon, lat=lat, shelter=False, depot=False,
+                        depot_confidence=None, fuel_stock_l=None, kind="point")  # fmt: skip
+        for km, place, x, y in near[:POINT_LINKS]:
+            if km > POINT_MAX_KM:
+                break
+            joined.add_edge(
+                node,
+                place,
+                terrain="tundra",
+                length_km=max(km * POINT_TORTUOSITY, 0.01),
+                length_source="estimated",
+                geometry=LineString([(lon, lat), (x, y)]),
+                oneway=False,
+                season=None,
+                ice_thickness_cm=None,
+                status="open",
+                maintained=False,
+                assumed=True,
+                source=(
+                    f"straight line from a point given as coordinates, great circle x "
+                    f"{POINT_TORTUOSITY:g} (arcticroute)"
+                ),
+                rest_stops_km=(),
+            )
+    return joined
+
+
 def resolve_place(graph: nx.MultiDiGraph, name: str) -> str:
     """Find the node a user means by a name, id, Russian name or alias.
 
@@ -437,6 +576,13 @@ def resolve_place(graph: nx.MultiDiGraph, name: str) -> str:
     """
     if name in graph:
         return name
+    point = parse_point(name)
+    if point is not None:
+        node = point_id(*point)
+        if node in graph:
+            return node
+        msg = f"point {name!r} is not joined to this network (see join_points)"
+        raise UnknownPlaceError(msg)
     wanted = place_key(name)
     index: dict[str, str] = {}
     for node, data in graph.nodes(data=True):

@@ -24,7 +24,7 @@ from .areas import AvoidArea, read_avoid_area
 from .compile import CompiledNetwork, CompiledWeather, compile_network, compile_weather
 from .explain import explain_no_route
 from .itinerary import Itinerary, Leg, Refuel, Wait, ice_warning
-from .network import load_network, resolve_place
+from .network import join_points, load_network, resolve_place
 from .solver import RawPlan, solve
 from .vehicles import Vehicle, get_vehicle
 
@@ -375,6 +375,7 @@ def _prepare(
         As for `plan`.
     """
     graph = network if isinstance(network, nx.MultiDiGraph) else load_network(network)
+    graph = join_points(graph, ends)  # places given as LAT,LON
     car = get_vehicle(vehicle)
     changes: dict[str, Any] = {}
     if reserve is not None:
