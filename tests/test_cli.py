@@ -443,6 +443,10 @@ def test_raster_command_plans_across_a_land_cover_file(
     # never overwritten without --force
     assert main([*args, "--format", "gpx", "--output", str(gpx)]) == 2
     assert "already exists; pass --force" in capsys.readouterr().err
+    # a map of the route alone (no network beneath it)
+    png = tmp_path / "trip.png"
+    assert main([*args, "--map", str(png)]) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_raster_command_exit_codes(cover_tif: Path, capsys: pytest.CaptureFixture[str]) -> None:

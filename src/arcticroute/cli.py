@@ -371,6 +371,8 @@ def _cmd_raster(args: argparse.Namespace) -> int:
     text = None if track and not itinerary.feasible else _render(itinerary, args)
     if text is not None:
         _write_output(text, args.output, force=args.force)
+    if args.map is not None:
+        _write_map(itinerary, args)
     if not itinerary.feasible:
         if text is None:
             print(
@@ -423,7 +425,8 @@ def _write_map(itinerary: Any, args: argparse.Namespace) -> None:
     except ImportError as err:
         msg = f"maps need the maps extra: pip install 'arcticroute[maps]' ({err})"
         raise _UsageError(msg) from err
-    network = load_network(args.network)
+    # (a raster plan has no network to draw beneath the route)
+    network = load_network(args.network) if hasattr(args, "network") else None
     try:
         if path.suffix.lower() == ".png":
             plot_itinerary(itinerary, network, path)
@@ -544,6 +547,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format", choices=("table", "json", "geojson", "gpx", "kml"), default="table"
     )
     out.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    out.add_argument(
+        "--map", type=Path, metavar="PATH.png|PATH.html", help="also draw the route on a map"
+    )
     out.add_argument(
         "--overdue-margin",
         type=_hours,
