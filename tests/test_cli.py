@@ -489,3 +489,16 @@ def test_plan_from_coordinates(capsys: pytest.CaptureFixture[str]) -> None:
     assert "point 64.9500N 176.3000E -> Anadyr" in capsys.readouterr().out
     assert main(["plan", "--from", "60,170", "--to", "Anadyr", "--vehicle", "trekol"]) == 2
     assert "is more than 60 km from every place" in capsys.readouterr().err
+
+
+def test_tour_command(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["tour", "--from", "Anadyr", "--stop", "Uelkal", "--stop", "Kanchalan"]
+    assert main([*base, "--vehicle", "trekol", "--depart", "2027-03-10T08:00"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("best order of 2 stops: Kanchalan -> Uelkal")
+    assert "Anadyr -> Anadyr by trekol" in out
+    no = ["tour", "--from", "Anadyr", "--stop", "Ugolnye Kopi", "--vehicle", "truck6x6"]
+    assert main([*no, "--depart", "2027-03-10T08:00", "--format", "gpx"]) == 1
+    assert "no feasible route, so no gpx written: Ugolnye Kopi" in capsys.readouterr().err
+    assert main([*base, "--stop", "Uelkal", "--vehicle", "trekol"]) == 2
+    assert "stop 'Uelkal' is given twice" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Command line: ``python -m arcticroute network|vehicles|plan|raster ...``.
+"""Command line: ``python -m arcticroute network|vehicles|plan|tour|raster ...``.
 
 Exit codes: 0 success, 1 no feasible route (with the reason), 2 bad input (one-line error,
 never a traceback).
@@ -270,13 +270,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.map is not None:
         _write_map(itinerary, args)
     if not itinerary.feasible:
-        if text is None:  # no route, no track: nothing is written
-            print(
-                f"no feasible route, so no {args.format} written: {itinerary.reason}",
-                file=sys.stderr,
-            )
-        elif args.output is not None or args.format != "table":
-            print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
+        _say_no_route(itinerary, args, written=text is not None)
     if args.depart is None and (closed is not None or not itinerary.feasible):
         # the answer hangs on a date the user never chose: say which, and why
         moved = (
@@ -290,6 +284,47 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK if itinerary.feasible else EXIT_NO_ROUTE
+
+
+def _cmd_tour(args: argparse.Namespace) -> int:
+    from .tours import plan_tour
+
+    tour = plan_tour(
+        args.network,
+        args.origin,
+        args.stops,
+        args.vehicle,
+        end=args.destination,
+        depart=args.depart,
+        weather=args.weather,
+        objective=args.objective,
+        deadline=args.deadline,
+        reserve=args.reserve,
+        max_drive_h=args.max_drive_hours,
+        confirmed_depots_only=args.confirmed_depots_only,
+        no_assumed_links=args.no_assumed_links,
+    )
+    itinerary = tour.itinerary
+    track = args.format in ("geojson", "gpx", "kml")
+    text = None if track and not itinerary.feasible else _render(itinerary, args)
+    if text is not None and args.format == "table":
+        text = str(tour).split("\n", 1)[0] + "\n" + text
+    if text is not None:
+        _write_output(text, args.output, force=args.force)
+    if not itinerary.feasible:
+        _say_no_route(itinerary, args, written=text is not None)
+    return EXIT_OK if itinerary.feasible else EXIT_NO_ROUTE
+
+
+def _say_no_route(itinerary: Any, args: argparse.Namespace, *, written: bool) -> None:
+    # on stderr, unless the table on the terminal says it already
+    if not written:
+        print(
+            f"no feasible route, so no {args.format} written: {itinerary.reason}",
+            file=sys.stderr,
+        )
+    elif args.output is not None or args.format != "table":
+        print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
 
 
 def _point(text: str, what: str) -> tuple[str | None, float, float]:
@@ -374,13 +409,7 @@ def _cmd_raster(args: argparse.Namespace) -> int:
     if args.map is not None:
         _write_map(itinerary, args)
     if not itinerary.feasible:
-        if text is None:
-            print(
-                f"no feasible route, so no {args.format} written: {itinerary.reason}",
-                file=sys.stderr,
-            )
-        elif args.output is not None or args.format != "table":
-            print(f"no feasible route: {itinerary.reason}", file=sys.stderr)
+        _say_no_route(itinerary, args, written=text is not None)
     return EXIT_OK if itinerary.feasible else EXIT_NO_ROUTE
 
 
@@ -506,6 +535,39 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--force", action="store_true", help="overwrite existing output files")
     plan.set_defaults(run=_cmd_plan)
+
+    tour = commands.add_parser("tour", help="a supply run: visit several places in the best order")
+    trip = tour.add_argument_group("tour")
+    trip.add_argument("--from", dest="origin", required=True, help="start place")
+    trip.add_argument(
+        "--stop", dest="stops", action="append", required=True, metavar="PLACE",
+        help="a place to visit (repeat; up to 8, visited in the best order)",
+    )  # fmt: skip
+    trip.add_argument("--to", dest="destination", help="end place (default: back to --from)")
+    trip.add_argument("--vehicle", required=True, help="catalogue id or a .toml file")
+    trip.add_argument("--depart", help="as for plan; default next 08:00 Chukotka time")
+    trip.add_argument("--deadline", help="latest acceptable arrival at the end, as for plan")
+    trip.add_argument("--network", default="chukotka", help="chukotka or a GeoJSON file")
+    trip.add_argument("--weather", default=None, metavar="calm|NAME|FILE", help="as for plan")
+    trip.add_argument("--objective", choices=("time", "fuel"), default="time")
+    rules = tour.add_argument_group("vehicle and safety rules")
+    rules.add_argument("--reserve", type=float, help="fuel reserve fraction, e.g. 0.3")
+    rules.add_argument("--max-drive-hours", type=float, metavar="H", help="per 24 h")
+    rules.add_argument("--confirmed-depots-only", action="store_true")
+    rules.add_argument("--no-assumed-links", action="store_true")
+    out = tour.add_argument_group("output")
+    out.add_argument(
+        "--format", choices=("table", "json", "geojson", "gpx", "kml"), default="table"
+    )
+    out.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    out.add_argument(
+        "--overdue-margin",
+        type=_hours,
+        metavar="HOURS",
+        help="hours after an expected arrival before a stop is overdue",
+    )
+    out.add_argument("--force", action="store_true", help="overwrite existing output files")
+    tour.set_defaults(run=_cmd_tour)
 
     raster = commands.add_parser(
         "raster", help="plan a trip off the network, across a land-cover raster file"
