@@ -207,3 +207,13 @@ def test_bad_requests_are_refused(
 def test_docstring_example_runs() -> None:
     assert doctest.testmod(offnetwork).failed == 0
     assert math.isfinite(offnetwork.DEEP_SNOW_RISK)
+
+
+def test_a_search_that_gives_up_says_so(grid: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(offnetwork, "RASTER_MAX_LABELS", 50)
+    small = ar.get_vehicle("buran").replace(tank_l=40.0, carried_fuel_l=0.0)
+    it = trip(grid, (10, 8), (170, 310), small, depot_spacing_km=25.0)
+    assert not it.feasible
+    assert it.binding == "none"
+    assert "search stopped after creating max_labels = 50 labels" in it.reason
+    assert it.reason.endswith("plan on coarser cells (cell_km) or a smaller part of the raster")

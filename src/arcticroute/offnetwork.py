@@ -34,11 +34,16 @@ from .solver import CompiledGraph, RawPlan, Step, solve
 from .terrain import IMPASSABLE_CLASSES, RASTER_CLASSES, ClassRaster, lattice_graph, node_id
 from .vehicles import Vehicle, get_vehicle
 
-__all__ = ["DEEP_SNOW_RISK", "plan_raster"]
+__all__ = ["DEEP_SNOW_RISK", "RASTER_MAX_LABELS", "plan_raster"]
 
 DEEP_SNOW_RISK = 1.5
 """Exposure weight per hour driven in deep snow (dimensionless, design choice: as sea ice,
 the highest of `arcticroute.compile.TERRAIN_RISK`; a vehicle stuck there is far from help)."""
+
+RASTER_MAX_LABELS = 8_000_000
+"""Labels the search may create on a raster before it gives up (80-170 bytes each, so at
+most about 1.4 GB); the benchmark's 1M-cell lattice needs 1.6 M under its weather with a
+60 L tank, and `arcticroute.plan` allows 400,000 on a network."""
 
 Cell = tuple[int, int]
 
@@ -206,6 +211,7 @@ def plan_raster(
         max_drive_h=math.inf if drive is None else drive,
         deadline_h=deadline_h,
         objective=objective,
+        max_labels=RASTER_MAX_LABELS,
     )
     namer = _Namer(graph, grid.shape[1], names or {})
     common: dict[str, Any] = {
@@ -222,6 +228,8 @@ def plan_raster(
             result.reason,
         )
         reason = re.sub(r"\bnodes? \[?(\d+)\]?", lambda m: namer(int(m[1])), reason)
+        if result.binding == "none":  # the search gave up: no answer, not "no route"
+            reason += "; plan on coarser cells (cell_km) or a smaller part of the raster"
         return Itinerary(feasible=False, reason=reason, binding=result.binding, **common)
     return _itinerary(result.plans[0], graph, grid, car, start, sampled, namer, min_leg_km, common)
 
