@@ -193,6 +193,23 @@ def test_weather_with_duty_matches_oracle(data: st.DataObject) -> None:
     check_objectives(graph, weather, q)
 
 
+@given(st.data())
+def test_chains_of_rests_match_oracle(data: st.DataObject) -> None:
+    # a duty limit shorter than the trip, shelters everywhere: the plans rest on the way,
+    # and the label search's bound counts the rests still to take
+    graph = data.draw(corridor_graphs(min_nodes=4, max_nodes=MAX_ARCS + 1))
+    graph = replace(graph, node_shelter=np.ones(graph.n_nodes, np.bool_))
+    n_cells = 1
+    weather = data.draw(st.one_of(st.none(), weather_tables(n_cells)))
+    q = data.draw(queries(graph.n_nodes, duty=False, via=False))
+    q = replace(
+        q,
+        max_drive_h=data.draw(st.sampled_from([0.5, 1.0, 1.5, 2.0])),
+        rest_h=data.draw(st.sampled_from([0.5, 1.0, 3.0])),
+    )
+    check_objectives(graph, weather, q)
+
+
 @settings(max_examples=40)
 @given(st.data())
 def test_pareto_set_matches_oracle(data: st.DataObject) -> None:
@@ -642,7 +659,8 @@ def test_range_reason_states_what_the_tank_must_hold(data: st.DataObject) -> Non
     graph = unlimited_stock(data.draw(st.one_of(compiled_graphs(), corridor_graphs())))
     q = data.draw(queries(graph.n_nodes, duty=False, deadline=False))
     res = run(graph, None, q)
-    assume(res.binding == "range")
+    if res.binding != "range":
+        return  # (one in six to ten draws binds by range: filtering them out trips a health check)
     needs = re.search(r"every route needs ([0-9.]+) L or more", res.reason)
     start = re.search(r"start with at least ([0-9.]+) L", res.reason)
     assert needs or start, res.reason
@@ -688,6 +706,26 @@ def test_explains_weather_that_makes_the_calm_route_late_or_too_long() -> None:
     res = solve(g, 0, 2, capacity_l=INF, weather=slow, max_drive_h=2.0, rest_h=1.0)
     assert res.binding == "weather"
     assert "slower driving or a higher fuel burn break the duty limit on the way" in res.reason
+
+
+def test_a_deadline_at_the_optimum_with_rests_is_kept() -> None:
+    # three 1 h arcs, 1.5 h of driving between 3 h rests: 1 + 3 + 1 + 3 + 1 = 9 h. The
+    # bound that counts the rests still to take must not exceed a plan that arrives exactly
+    # at the deadline, in the label search as in the relaxation's shortcut.
+    arcs = [(0, 1, 1.0, 1.0, 1.0, 0), (1, 2, 1.0, 1.0, 1.0, 0), (2, 3, 1.0, 1.0, 1.0, 0)]
+    g = make_graph(4, arcs, shelter=[True] * 4)
+    duty = {"capacity_l": INF, "max_drive_h": 1.5, "rest_h": 3.0}
+
+    def check() -> None:
+        assert solve(g, 0, 3, **duty).plans[0].arrive_h == pytest.approx(9.0)
+        assert solve(g, 0, 3, deadline_h=9.0, **duty).feasible
+        late = solve(g, 0, 3, deadline_h=8.99, **duty)
+        assert not late.feasible
+        assert late.binding == "duty"  # (without the limit 3 h would do)
+
+    check()
+    with mock.patch("arcticroute.solver._fastest", return_value=(None, math.nan)):
+        check()
 
 
 def test_explains_duty() -> None:

@@ -3583,7 +3583,15 @@ def label_search(  # type: ignore[no-untyped-def]
             terminal = w == target and stg2 == n_via
             bi = w * nst + stg2
             ht = node_tab[bi, _NT_H_TIME]
-            if t2 + ht > deadline + tol:
+            # the earliest arrival the bound allows: with a duty limit, the driving hours
+            # since the last rest and the least still to drive force ceil(../limit) - 1 more
+            # stops of a rest's length (a rest, or a wait as long)
+            rest_time = 0.0
+            if duty_on and ht < _INF:
+                rests = np.ceil((d2 + ht - tol) / max_drive) - 1.0
+                if rests > 0.0:
+                    rest_time = rests * rest_h
+            if t2 + ht + rest_time > deadline + tol:
                 continue
             # (not with an unlimited tank: every label there holds inf, and a cap would let
             # a cycle of no hours through a depot add fuel without end at one key)
@@ -3635,6 +3643,10 @@ def label_search(  # type: ignore[no-untyped-def]
                                 r = band_row[w]
                             j = min(max(int(deficit / band_l) - lo, 0), n_band_slots - 1)
                             q1 = max(q1, t2 + band[r, j])
+                if rest_time > 0.0:
+                    # the bounds above count driving and refuelling stops in calm weather;
+                    # rests come on top, unless a stop is long enough to be one
+                    q1 = q1 + rest_time if refuel_h < rest_h else max(q1, t2 + ht + rest_time)
                 q2 = b2 + hf
             if n_late > 0 and q1_is_time and late_row[w] < 0:
                 q1 = max(q1, late_t[n_late - 1])  # (no row: late for every deadline)
