@@ -466,6 +466,25 @@ def _write_map(itinerary: Any, args: argparse.Namespace) -> None:
         raise _UsageError(msg) from err
 
 
+def _output_arguments(command: argparse.ArgumentParser, *, maps: bool) -> None:
+    """The output options of the commands that plan: format, file, map, trip sheet."""
+    out = command.add_argument_group("output")
+    out.add_argument(
+        "--format", choices=("table", "json", "geojson", "gpx", "kml"), default="table"
+    )
+    out.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    if maps:
+        out.add_argument("--map", type=Path, metavar="PATH.png|PATH.html", help="also draw a map")
+    out.add_argument(
+        "--overdue-margin",
+        type=_hours,
+        metavar="HOURS",
+        help="hours after an expected arrival before a stop is overdue "
+        "(default: 3 h + 25%% of the leg's driving time)",
+    )
+    out.add_argument("--force", action="store_true", help="overwrite existing output files")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m arcticroute", description="Plan winter journeys in Chukotka.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -520,20 +539,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="FILE.geojson",
         help="close every link crossing a Polygon/MultiPolygon of this GeoJSON file",
     )
-    out = plan.add_argument_group("output")
-    out.add_argument(
-        "--format", choices=("table", "json", "geojson", "gpx", "kml"), default="table"
-    )
-    out.add_argument("--output", type=Path, help="write to this file instead of stdout")
-    out.add_argument("--map", type=Path, metavar="PATH.png|PATH.html", help="also draw a map")
-    out.add_argument(
-        "--overdue-margin",
-        type=_hours,
-        metavar="HOURS",
-        help="hours after an expected arrival before a stop is overdue "
-        "(default: 3 h + 25%% of the leg's driving time)",
-    )
-    out.add_argument("--force", action="store_true", help="overwrite existing output files")
+    _output_arguments(plan, maps=True)
     plan.set_defaults(run=_cmd_plan)
 
     tour = commands.add_parser("tour", help="a supply run: visit several places in the best order")
@@ -555,18 +561,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--max-drive-hours", type=float, metavar="H", help="per 24 h")
     rules.add_argument("--confirmed-depots-only", action="store_true")
     rules.add_argument("--no-assumed-links", action="store_true")
-    out = tour.add_argument_group("output")
-    out.add_argument(
-        "--format", choices=("table", "json", "geojson", "gpx", "kml"), default="table"
-    )
-    out.add_argument("--output", type=Path, help="write to this file instead of stdout")
-    out.add_argument(
-        "--overdue-margin",
-        type=_hours,
-        metavar="HOURS",
-        help="hours after an expected arrival before a stop is overdue",
-    )
-    out.add_argument("--force", action="store_true", help="overwrite existing output files")
+    _output_arguments(tour, maps=False)
     tour.set_defaults(run=_cmd_tour)
 
     raster = commands.add_parser(
@@ -604,21 +599,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sites.add_argument(
         "--daylight-only", action="store_true", help="travel only between civil dawn and dusk"
     )
-    out = raster.add_argument_group("output")
-    out.add_argument(
-        "--format", choices=("table", "json", "geojson", "gpx", "kml"), default="table"
-    )
-    out.add_argument("--output", type=Path, help="write to this file instead of stdout")
-    out.add_argument(
-        "--map", type=Path, metavar="PATH.png|PATH.html", help="also draw the route on a map"
-    )
-    out.add_argument(
-        "--overdue-margin",
-        type=_hours,
-        metavar="HOURS",
-        help="hours after an expected arrival before a stop is overdue",
-    )
-    out.add_argument("--force", action="store_true", help="overwrite existing output files")
+    _output_arguments(raster, maps=True)
     raster.set_defaults(run=_cmd_raster)
 
     vehicles = commands.add_parser("vehicles", help="list the vehicle catalogue")
