@@ -304,13 +304,19 @@ def _cmd_tour(args: argparse.Namespace) -> int:
         confirmed_depots_only=args.confirmed_depots_only,
         no_assumed_links=args.no_assumed_links,
     )
-    itinerary = tour.itinerary
+    return _emit(tour.itinerary, args, head=str(tour).split("\n", 1)[0])
+
+
+def _emit(itinerary: Any, args: argparse.Namespace, *, head: str = "") -> int:
+    """Write the plan as asked (a ``head`` line over the table), say why if there is none."""
     track = args.format in ("geojson", "gpx", "kml")
     text = None if track and not itinerary.feasible else _render(itinerary, args)
-    if text is not None and args.format == "table":
-        text = str(tour).split("\n", 1)[0] + "\n" + text
+    if text is not None and head and args.format == "table":
+        text = f"{head}\n{text}"
     if text is not None:
         _write_output(text, args.output, force=args.force)
+    if getattr(args, "map", None) is not None:
+        _write_map(itinerary, args)
     if not itinerary.feasible:
         _say_no_route(itinerary, args, written=text is not None)
     return EXIT_OK if itinerary.feasible else EXIT_NO_ROUTE
@@ -402,15 +408,7 @@ def _cmd_raster(args: argparse.Namespace) -> int:
         daylight_only=args.daylight_only,
         names=names,
     )
-    track = args.format in ("geojson", "gpx", "kml")
-    text = None if track and not itinerary.feasible else _render(itinerary, args)
-    if text is not None:
-        _write_output(text, args.output, force=args.force)
-    if args.map is not None:
-        _write_map(itinerary, args)
-    if not itinerary.feasible:
-        _say_no_route(itinerary, args, written=text is not None)
-    return EXIT_OK if itinerary.feasible else EXIT_NO_ROUTE
+    return _emit(itinerary, args)
 
 
 def _local(when: dt.datetime) -> str:
