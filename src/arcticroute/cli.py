@@ -304,7 +304,7 @@ def _cmd_tour(args: argparse.Namespace) -> int:
         confirmed_depots_only=args.confirmed_depots_only,
         no_assumed_links=args.no_assumed_links,
     )
-    return _emit(tour.itinerary, args, head=str(tour).split("\n", 1)[0])
+    return _emit(tour.itinerary, args, head=tour.summary)
 
 
 def _emit(itinerary: Any, args: argparse.Namespace, *, head: str = "") -> int:
@@ -335,18 +335,17 @@ def _say_no_route(itinerary: Any, args: argparse.Namespace, *, written: bool) ->
 
 def _point(text: str, what: str) -> tuple[str | None, float, float]:
     """``LAT,LON`` or ``NAME=LAT,LON`` (degrees north, east) -> (name, lat, lon)."""
+    from .network import parse_point
+
     name, _, where = text.rpartition("=")
-    try:
-        lat, lon = (float(v) for v in where.split(","))
-    except ValueError:
-        lat = lon = math.nan
-    if not (-90.0 <= lat <= 90.0 and math.isfinite(lon)):
+    point = parse_point(where)
+    if point is None:
         msg = (
             f"{what} {text!r} is not a point; expected LAT,LON in degrees north and east "
             "(e.g. 64.73,177.52), optionally named: 'Camp 3=64.73,177.52'"
         )
         raise _UsageError(msg)
-    return (name.strip() or None), lat, lon
+    return (name.strip() or None), *point
 
 
 def _class_map(pairs: Sequence[str]) -> dict[int, str]:
@@ -369,39 +368,33 @@ def _cmd_raster(args: argparse.Namespace) -> int:
     from .offnetwork import plan_raster
     from .terrain import read_raster
 
-    ends = [_point(args.origin, "--from"), _point(args.destination, "--to")]
+    points = [(args.origin, "--from"), (args.destination, "--to")]
+    points += [(text, "--depot") for text in args.depot or ()]
+    points += [(text, "--shelter") for text in args.shelter or ()]
+    parsed = [(_point(text, what), what) for text, what in points]  # before reading the file
     raster = read_raster(args.raster, _class_map(args.classes), cell_km=args.cell_km)
     names: dict[tuple[int, int], str] = {}
-    cells = []
-    for (name, lat, lon), what in zip(ends, ("--from", "--to"), strict=True):
+    cells: dict[str, list[tuple[int, int]]] = {
+        w: [] for w in ("--from", "--to", "--depot", "--shelter")
+    }
+    for (name, lat, lon), what in parsed:
         try:
             cell = raster.cell_at(lon, lat)
         except ArcticRouteError as err:
             raise _UsageError(f"{what}: {err}") from None
-        cells.append(cell)
+        cells[what].append(cell)
         if name:
             names[cell] = name
-    sites: dict[str, list[tuple[int, int]]] = {"depot": [], "shelter": []}
-    for kind, given in (("depot", args.depot or ()), ("shelter", args.shelter or ())):
-        for text in given:
-            name, lat, lon = _point(text, f"--{kind}")
-            try:
-                cell = raster.cell_at(lon, lat)
-            except ArcticRouteError as err:
-                raise _UsageError(f"--{kind}: {err}") from None
-            sites[kind].append(cell)
-            if name:
-                names[cell] = name
     itinerary = plan_raster(
         raster,
-        cells[0],
-        cells[1],
+        cells["--from"][0],
+        cells["--to"][0],
         args.vehicle,
         depart=args.depart,
         weather=args.weather,
         objective=args.objective,
-        depots=sites["depot"],
-        shelters=sites["shelter"],
+        depots=cells["--depot"],
+        shelters=cells["--shelter"],
         depot_spacing_km=args.depot_spacing_km,
         hut_spacing_km=args.hut_spacing_km,
         deadline=args.deadline,

@@ -29,7 +29,7 @@ from .compile import OPEN_CAB_RISK, TERRAIN_RISK, CompiledWeather, compile_latti
 from .geodesy import from_planar_km, unwrap_lons
 from .itinerary import Itinerary, Leg, Refuel, Wait, ice_warning
 from .network import ICE_TERRAINS
-from .planning import PlanInputError, default_departure, localize
+from .planning import PlanInputError, _at, _wait_reason, default_departure, localize
 from .solver import CompiledGraph, RawPlan, Step, solve
 from .terrain import IMPASSABLE_CLASSES, RASTER_CLASSES, ClassRaster, lattice_graph, node_id
 from .vehicles import Vehicle, get_vehicle
@@ -231,7 +231,9 @@ def plan_raster(
         if result.binding == "none":  # the search gave up: no answer, not "no route"
             reason += "; plan on coarser cells (cell_km) or a smaller part of the raster"
         return Itinerary(feasible=False, reason=reason, binding=result.binding, **common)
-    return _itinerary(result.plans[0], graph, grid, car, start, sampled, namer, min_leg_km, common)
+    return _itinerary(
+        result.plans[0], graph, grid, car, start, sampled, namer, cell_km, min_leg_km, common
+    )
 
 
 def _cell_node(cell: Cell, what: str, shape: tuple[int, ...]) -> int:
@@ -277,12 +279,10 @@ class _Namer:
         return where
 
 
-def _runs(
-    drives: list[Step], terrain: list[str], km: list[float], min_km: float
-) -> list[list[int]]:
-    """Consecutive drive steps grouped by terrain, short runs joined to a neighbour."""
+def _runs(terrain: list[str], km: list[float], min_km: float) -> list[list[int]]:
+    """Consecutive drives (their terrain and km) grouped by terrain, short runs joined."""
     runs: list[list[int]] = []
-    for i in range(len(drives)):
+    for i in range(len(terrain)):
         if runs and terrain[runs[-1][-1]] == terrain[i]:
             runs[-1].append(i)
         else:
@@ -335,13 +335,10 @@ def _itinerary(
     start: dt.datetime,
     sampled: CompiledWeather | None,
     namer: _Namer,
+    cell_km: float,
     min_leg_km: float,
     common: dict[str, Any],
 ) -> Itinerary:
-    def at(hours: float) -> dt.datetime:
-        # to the second, as `arcticroute.plan` does, so identical plans print identically
-        return start + dt.timedelta(seconds=round(hours * 3600.0))
-
     legs: list[Leg] = []
     waits: list[Wait] = []
     refuels: list[Refuel] = []
@@ -364,7 +361,7 @@ def _itinerary(
         heads = [int(graph.head[s.arc]) for s in pending]
         terrain = [RASTER_CLASSES[int(grid.flat[h])] for h in heads]
         km = [float(graph.arc_km[s.arc]) for s in pending]
-        for run in _runs(pending, terrain, km, min_leg_km):
+        for run in _runs(terrain, km, min_leg_km):
             first, last = pending[run[0]], pending[run[-1]]
             leg_km = sum(km[i] for i in run)
             nodes = np.array([first.node, *(heads[i] for i in run)], np.int64)
@@ -375,8 +372,8 @@ def _itinerary(
                     destination=name(heads[run[-1]], done_km + leg_km),
                     terrain=_leading(run, terrain, km),
                     distance_km=leg_km,
-                    depart=at(first.start_h),
-                    arrive=at(last.end_h),
+                    depart=_at(start, first.start_h),
+                    arrive=_at(start, last.end_h),
                     fuel_before_l=first.fuel_before_l,
                     fuel_after_l=last.fuel_after_l,
                     link_id="raster",
@@ -396,19 +393,20 @@ def _itinerary(
         where = name(step.node, done_km)
         if step.kind == "refuel":
             litres = step.fuel_after_l - step.fuel_before_l
-            refuels.append(Refuel(where, at(step.start_h), at(step.end_h), litres, "confirmed"))
+            refuels.append(
+                Refuel(where, _at(start, step.start_h), _at(start, step.end_h), litres, "confirmed")
+            )
         elif step.end_h > step.start_h:
             waits.append(
                 Wait(
                     at=where,
-                    start=at(step.start_h),
-                    until=at(step.end_h),
-                    reason=_wait_reason(position, raw, car, sampled, namer, graph, at),
+                    start=_at(start, step.start_h),
+                    until=_at(start, step.end_h),
+                    reason=_wait_reason(position, raw, car, start, sampled),
                     shelter=bool(graph.node_shelter[step.node]),
                 )
             )
     flush()
-    cell_km = float(graph.arc_km.min()) if graph.n_arcs else 0.0
     warnings = [
         f"off-network route over a raster of {cell_km:g} km cells: the track joins cell "
         "centres and knows the ground only as well as the raster does; scout it"
@@ -421,7 +419,7 @@ def _itinerary(
         warnings.append(ice)
     return Itinerary(
         feasible=True,
-        arrive=at(raw.arrive_h),
+        arrive=_at(start, raw.arrive_h),
         legs=tuple(legs),
         waits=tuple(waits),
         refuels=tuple(refuels),
@@ -430,25 +428,3 @@ def _itinerary(
         fuel_start_l=raw.steps[0].fuel_before_l if raw.steps else car.capacity_l,
         **common,
     )
-
-
-def _wait_reason(
-    position: int,
-    raw: RawPlan,
-    car: Vehicle,
-    sampled: CompiledWeather | None,
-    namer: _Namer,
-    graph: CompiledGraph,
-    at: Any,
-) -> str:
-    step = raw.steps[position]
-    if step.kind == "rest" or step.cause == "rest":
-        return f"crew rest ({car.max_drive_h_per_day:g} h driving per day)"
-    onward = next((s for s in raw.steps[position + 1 :] if s.kind == "drive"), None)
-    if sampled is not None and onward is not None:
-        why = sampled.holds_back(onward.arc, step.node, step.start_h, step.end_h)
-        if why:
-            return f"{why}; wait until {at(step.end_h):%d %b %H:%M}"
-    if step.cause == "cheaper":
-        return "leaving later is better (less fuel or exposure)"
-    return "waiting for the way ahead to open"

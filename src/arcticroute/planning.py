@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -735,7 +735,14 @@ def _itinerary(
                 )
         elif step.end_h > step.start_h:
             shelter = bool(graph.node_shelter[step.node])
-            reason = _wait_reason(position, raw, compiled, start, sampled)
+            reason = _wait_reason(
+                position,
+                raw,
+                compiled.vehicle,
+                start,
+                sampled,
+                lambda arc: names[int(graph.head[arc])],
+            )
             waits.append(
                 Wait(
                     at=node,
@@ -787,21 +794,22 @@ def _link_id(ref: Any, data: Any) -> str:
 def _wait_reason(
     position: int,
     raw: RawPlan,
-    compiled: CompiledNetwork,
+    vehicle: Vehicle,
     start: dt.datetime,
     sampled: CompiledWeather | None,
+    toward: Callable[[int], str] | None = None,
 ) -> str:
+    """Why the plan stands still at step ``position`` (``toward``: arc -> where it leads)."""
     step = raw.steps[position]
     if step.kind == "rest" or step.cause == "rest":
-        limit = compiled.vehicle.max_drive_h_per_day
-        return f"crew rest ({limit:g} h driving per day)"
+        return f"crew rest ({vehicle.max_drive_h_per_day:g} h driving per day)"
     next_drive = next((s for s in raw.steps[position + 1 :] if s.kind == "drive"), None)
     if sampled is not None and next_drive is not None:
         why = sampled.holds_back(next_drive.arc, step.node, step.start_h, step.end_h)
         if why:
-            head = compiled.node_ids[int(compiled.graph.head[next_drive.arc])]
+            way = f" on the way to {toward(next_drive.arc)}" if toward is not None else ""
             until = _at(start, step.end_h).strftime("%d %b %H:%M")
-            return f"{why} on the way to {head}; wait until {until}"
+            return f"{why}{way}; wait until {until}"
     if step.cause == "cheaper":
         return "leaving later is better (less fuel or exposure)"
     if position == 0:

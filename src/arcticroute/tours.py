@@ -64,14 +64,18 @@ class Tour:
         """Whether some order of the stops can be driven."""
         return self.itinerary.feasible
 
-    def __str__(self) -> str:
-        head = (
+    @property
+    def summary(self) -> str:
+        """One line: the order found and how many orders the solver planned."""
+        if not self.feasible:
+            return f"no order of the stops is feasible ({self.orders_planned} planned)"
+        return (
             f"best order of {len(self.order)} stops: {' -> '.join(self.order)} "
             f"({self.orders_planned} of {self.orders_total} orders planned)"
-            if self.feasible
-            else f"no order of the stops is feasible ({self.orders_planned} planned)"
         )
-        return f"{head}\n{self.itinerary.to_table()}"
+
+    def __str__(self) -> str:
+        return f"{self.summary}\n{self.itinerary.to_table()}"
 
 
 def plan_tour(
